@@ -1,0 +1,73 @@
+# newsportal: `make run` sets up everything and serves the site; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+# The first Python 3.12+ on this machine: PYTHON=..., python3.x on PATH, then pyenv's versions.
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  path=$$(command -v $$candidate 2>/dev/null) || continue; \
+	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
+	done)
+
+.PHONY: help install run test lint browser migrate demo clean
+
+help:
+	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test   ruff, migration check and the test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "newsportal needs Python 3.12 or newer and none was found."; \
+	  echo "Install one (e.g. 'pyenv install 3.13' or 'apt-get install python3.13 python3.13-venv')"; \
+	  echo "or point PYTHON at it: make PYTHON=/path/to/python3.13 $(MAKECMDGOALS)"; \
+	  exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet --group test
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	    (apt-get install -y -q chromium >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) || exit 1; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM), and it is missing."; \
+	    echo "Install it as root: apt-get install -y chromium (or set CHROMIUM=/path/to/chromium)."; \
+	    exit 1; \
+	  fi; fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install browser lint
+	$(PY) manage.py makemigrations --check --dry-run
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== test suite on $${DATABASE_URL%%:*} ($$DATABASE_URL) =="; \
+	  CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest || exit 1; \
+	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run sets it)."; fi
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

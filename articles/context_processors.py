@@ -1,0 +1,22 @@
+from django.conf import settings
+
+from .models import Section
+from .search import clean_query
+
+
+def site(request):
+    """What every page's frame needs: site name, section navigation, canonical URL, search box."""
+    canonical = request.build_absolute_uri(request.path)
+    page = request.GET.get("page", "")
+    if page.isdigit() and page != "1":
+        canonical += f"?page={int(page)}"
+    match = request.resolver_match
+    return {
+        "site_name": settings.SITE_NAME,
+        "nav_sections": Section.objects.all(),
+        "canonical_url": canonical,
+        "search_query": clean_query(request.GET.get("q", ""))
+        if match and match.url_name == "search"
+        else "",
+        "current_section_slug": "",
+    }

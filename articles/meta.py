@@ -1,0 +1,92 @@
+"""What an article page tells machines: canonical URL, OpenGraph/Twitter cards, JSON-LD."""
+
+from django.conf import settings
+from django.templatetags.static import static
+
+from .models import Article
+
+
+def canonical_url(request, article: Article) -> str:
+    """Our own URL, unless the editor said the syndicated original is canonical."""
+    if article.source_is_canonical and article.source_url:
+        return article.source_url
+    return request.build_absolute_uri(article.get_absolute_url())
+
+
+def _image_urls(request, article: Article) -> list[str]:
+    image = article.featured_image
+    if not image:
+        return []
+    return [request.build_absolute_uri(image.url_for_width(1200))]
+
+
+def news_article_schema(request, article: Article) -> dict:
+    """schema.org NewsArticle (https://schema.org/NewsArticle) for one article."""
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
+        "headline": article.headline[:110],
+        "description": article.summary,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": (article.updated_at or article.published_at).isoformat()
+        if article.published_at
+        else None,
+        "articleSection": article.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": request.build_absolute_uri("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static("img/logo.png")),
+            },
+        },
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    images = _image_urls(request, article)
+    if images:
+        data["image"] = images
+    if article.source:
+        data["isBasedOn"] = article.source.as_schema()
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
+def social_meta(request, article: Article) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) triples for OpenGraph and Twitter card <meta> tags."""
+    url = canonical_url(request, article)
+    images = _image_urls(request, article)
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", settings.SITE_NAME),
+        ("property", "og:title", article.headline),
+        ("property", "og:description", article.summary),
+        ("property", "og:url", url),
+        ("name", "twitter:card", "summary_large_image" if images else "summary"),
+        ("name", "twitter:title", article.headline),
+        ("name", "twitter:description", article.summary),
+    ]
+    if article.published_at:
+        tags.append(("property", "article:published_time", article.published_at.isoformat()))
+    if article.updated_at:
+        tags.append(("property", "article:modified_time", article.updated_at.isoformat()))
+    tags.append(("property", "article:section", article.section.name))
+    tags += [("property", "article:tag", tag.name) for tag in article.tags.all()]
+    if images:
+        image = article.featured_image
+        tags += [
+            ("property", "og:image", images[0]),
+            ("property", "og:image:alt", image.alt_text),
+            ("name", "twitter:image", images[0]),
+            ("name", "twitter:image:alt", image.alt_text),
+        ]
+    return tags

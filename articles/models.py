@@ -1,0 +1,327 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import html, images
+from .querysets import ArticleQuerySet
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the navigation and on the home page (lowest first)."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+def image_upload_to(instance, filename):
+    return f"images/{timezone.now():%Y/%m}/{filename}"
+
+
+class Image(models.Model):
+    """A picture with its words (alt text, caption, credit) and its responsive renditions."""
+
+    file = models.ImageField(
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[images.validate_image_file],
+    )
+    alt_text = models.CharField(
+        max_length=250, help_text="What the picture shows, for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=150, blank=True)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    # Made once when the file changes, so page views never resize anything.
+    renditions = models.JSONField(default=list, editable=False)
+    rendered_name = models.CharField(max_length=255, editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.alt_text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.file and self.rendered_name != self.file.name:
+            self.width, self.height, self.renditions = images.make_renditions(
+                self.file.name, key=str(self.pk)
+            )
+            self.rendered_name = self.file.name
+            super().save(update_fields=["width", "height", "renditions", "rendered_name"])
+
+    def sources(self, image_format: str) -> list[dict]:
+        return [r for r in self.renditions if r["format"] == image_format]
+
+    @property
+    def fallback_format(self) -> str:
+        formats = [r["format"] for r in self.renditions if r["format"] != "webp"]
+        return formats[0] if formats else "webp"
+
+    def srcset(self, image_format: str) -> str:
+        return ", ".join(
+            f"{default_storage.url(r['name'])} {r['width']}w" for r in self.sources(image_format)
+        )
+
+    def url_for_width(self, width: int, image_format: str | None = None) -> str:
+        """The smallest rendition at least `width` wide (or the largest there is)."""
+        candidates = self.sources(image_format or self.fallback_format)
+        if not candidates:
+            return self.file.url
+        for rendition in candidates:
+            if rendition["width"] >= width:
+                return default_storage.url(rendition["name"])
+        return default_storage.url(candidates[-1]["name"])
+
+    @property
+    def largest_url(self) -> str:
+        return self.url_for_width(10_000)
+
+
+@dataclass(frozen=True)
+class SourceCredit:
+    """Where syndicated copy came from; every part optional."""
+
+    name: str
+    url: str
+    author: str
+
+    def __bool__(self):
+        return bool(self.name or self.url or self.author)
+
+    @property
+    def label(self) -> str:
+        """The outlet's name, or the original's host when only the URL is known."""
+        if self.name:
+            return self.name
+        if self.url:
+            return urlsplit(self.url).hostname or ""
+        return ""
+
+    def as_schema(self) -> dict:
+        work = {"@type": "CreativeWork"}
+        if self.url:
+            work["url"] = self.url
+        if self.name:
+            work["publisher"] = {"@type": "Organization", "name": self.name}
+        if self.author:
+            work["author"] = {"@type": "Person", "name": self.author}
+        return work
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.TextField(
+        max_length=600, blank=True, help_text="The one- or two-sentence summary under the headline."
+    )
+    body = models.TextField(blank=True, help_text="Stored as sanitised HTML.")
+    body_text = models.TextField(blank=True, editable=False)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", blank=True, related_name="articles")
+
+    source_name = models.CharField(
+        "source", max_length=150, blank=True, help_text="Agency or outlet the copy comes from."
+    )
+    source_url = models.URLField("original URL", max_length=500, blank=True)
+    source_author = models.CharField("original author", max_length=150, blank=True)
+    source_is_canonical = models.BooleanField(
+        "original is canonical",
+        default=False,
+        help_text="Point search engines at the original instead of this page.",
+    )
+
+    featured_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_lead = models.BooleanField(
+        "lead story", default=False, help_text="Show large at the top of the home page."
+    )
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A time in the future schedules the article; it appears by itself then.",
+    )
+    updated_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as “Updated …” after a substantive change.",
+    )
+    correction = models.TextField("correction note", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.source_is_canonical and not self.source_url:
+            raise ValidationError(
+                {"source_is_canonical": "Give the original URL to make the original canonical."}
+            )
+
+    def save(self, *args, **kwargs):
+        self.body = html.sanitise_body(self.body)
+        self.body_text = html.body_text(self.body)
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def source(self) -> SourceCredit:
+        return SourceCredit(self.source_name, self.source_url, self.source_author)
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def summary(self) -> str:
+        """The standfirst, or the body's opening words when there is none."""
+        if self.standfirst:
+            return self.standfirst
+        words = self.body_text.split()
+        return " ".join(words[:40]) + ("…" if len(words) > 40 else "")
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class RelatedLink(models.Model):
+    """An editor's pick for "Related Articles": another article here, or an external page."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="article on this site",
+    )
+    url = models.URLField("external URL", max_length=500, blank=True)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Needed for an external URL; optional otherwise."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(target__isnull=False) & models.Q(url=""))
+                    | (models.Q(target__isnull=True) & ~models.Q(url=""))
+                ),
+                name="related_link_target_or_url",
+                violation_error_message="Pick an article on this site or give an external URL.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title or str(self.target or self.url)
+
+    def clean(self):
+        if self.target_id and self.url:
+            raise ValidationError("Pick an article on this site or give an external URL, not both.")
+        if not self.target_id and not self.url:
+            raise ValidationError("Pick an article on this site or give an external URL.")
+        if self.url and not self.title:
+            raise ValidationError({"title": "An external link needs a title."})
+        if self.target_id and self.target_id == self.article_id:
+            raise ValidationError({"target": "An article cannot be related to itself."})

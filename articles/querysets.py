@@ -1,0 +1,53 @@
+"""Reads of articles. "Published" is defined here, once, and everything else builds on it."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """Articles a reader may see: status published and publication time reached.
+
+        Scheduling needs no cron: an article whose time has not come fails this filter until it
+        does, everywhere this method is used.
+        """
+        return self.filter(
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=now or timezone.now(),
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        """The shape every article list renders: section, image and byline in fixed queries."""
+        from .models import Byline
+
+        return self.select_related("section", "featured_image").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_detail(self):
+        from .models import RelatedLink
+
+        return self.for_listing().prefetch_related(
+            "tags",
+            Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.select_related(
+                    "target", "target__section", "target__featured_image"
+                ),
+            ),
+        )
+
+    def matching_words(self, words: list[str]):
+        """Articles containing every word in headline, standfirst or body (the SQLite search)."""
+        query = self
+        for word in words:
+            query = query.filter(
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(body_text__icontains=word)
+            )
+        return query

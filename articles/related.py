@@ -1,0 +1,98 @@
+"""Related Articles: the editors' ordered picks first, then the most related published articles."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from . import conf
+from .models import Article
+
+# How many automatically chosen candidates are scored in Python for text similarity.
+CANDIDATE_POOL = 40
+STOP_WORDS = frozenset(
+    """a an and are as at be by for from has have in is it its of on or that the their this to
+    was were will with after over into new says said""".split()
+)
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    title: str
+    url: str
+    article: Article | None = None
+
+    @property
+    def is_external(self) -> bool:
+        return self.article is None
+
+
+def related_items(article: Article, *, count: int | None = None) -> list[RelatedItem]:
+    """Up to `count` links: never the article itself, an unpublished one or a repeat."""
+    count = conf.RELATED_COUNT if count is None else count
+    items: list[RelatedItem] = []
+    seen_urls: set[str] = {article.get_absolute_url()}
+    seen_ids: set[int] = {article.pk}
+
+    for link in article.related_links.all():
+        if link.target_id:
+            target = link.target
+            if target.pk in seen_ids or not target.is_published:
+                continue
+            item = RelatedItem(link.title or target.headline, target.get_absolute_url(), target)
+            seen_ids.add(target.pk)
+        else:
+            item = RelatedItem(link.title, link.url)
+        if item.url in seen_urls:
+            continue
+        seen_urls.add(item.url)
+        items.append(item)
+        if len(items) == count:
+            return items
+
+    for candidate in _ranked_candidates(article, exclude_ids=seen_ids)[: count - len(items)]:
+        items.append(RelatedItem(candidate.headline, candidate.get_absolute_url(), candidate))
+    return items
+
+
+def _ranked_candidates(article: Article, *, exclude_ids: set[int]) -> list[Article]:
+    """Published articles scored by shared tags and section, text similarity and recency."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    pool = list(
+        Article.objects.published()
+        .exclude(pk__in=exclude_ids)
+        .select_related("section", "featured_image")
+        .annotate(
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            same_section=Case(
+                When(section_id=article.section_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-shared_tags", "-same_section", "-published_at")[:CANDIDATE_POOL]
+    )
+    words = _significant_words(article)
+    now = timezone.now()
+
+    def score(candidate: Article) -> float:
+        similarity = _jaccard(words, _significant_words(candidate))
+        age_days = max((now - candidate.published_at).total_seconds() / 86400, 0)
+        recency = 1 / (1 + age_days / 30)
+        return 3 * candidate.shared_tags + 2 * candidate.same_section + 6 * similarity + recency
+
+    return sorted(pool, key=score, reverse=True)
+
+
+def _significant_words(article: Article) -> set[str]:
+    text = f"{article.headline} {article.standfirst}".lower()
+    return {
+        word for word in re.findall(r"[\w’']+", text) if word not in STOP_WORDS and len(word) > 2
+    }
+
+
+def _jaccard(left: set[str], right: set[str]) -> float:
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)

@@ -1,0 +1,118 @@
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404, render
+
+from . import conf, meta
+from .models import Article, Author, Section, Tag
+from .related import related_items
+from .search import clean_query, search_articles
+
+
+def _page(request, queryset, per_page=None):
+    """One page of `queryset`; a missing or nonsensical ?page= gives the nearest real page."""
+    return Paginator(queryset, per_page or conf.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    published = Article.objects.published().for_listing().newest_first()
+    lead = published.filter(is_lead=True).first() or published.first()
+    latest = published.exclude(pk=lead.pk) if lead else published
+    page = _page(request, latest)
+    context = {"page_obj": page, "articles": page.object_list}
+    if page.number == 1:
+        context["lead"] = lead
+        context["section_blocks"] = _section_blocks()
+    return render(request, "articles/home.html", context)
+
+
+def _section_blocks() -> list[tuple[Section, list[Article]]]:
+    """The newest few articles of every section, in one query however many sections there are."""
+    ranked = (
+        Article.objects.published()
+        .select_related("section", "featured_image")
+        .annotate(
+            rank_in_section=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank_in_section__lte=conf.SECTION_BLOCK_SIZE)
+        .order_by("section__position", "section__name", "rank_in_section")
+    )
+    blocks: dict[Section, list[Article]] = defaultdict(list)
+    for article in ranked:
+        blocks[article.section].append(article)
+    return list(blocks.items())
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    latest = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .select_related("section", "featured_image")
+        .newest_first()[: conf.LATEST_COUNT]
+    )
+    context = {
+        "article": article,
+        "related": related_items(article),
+        "latest": latest,
+        "canonical_url": meta.canonical_url(request, article),
+        "schema": meta.news_article_schema(request, article),
+        "social_meta": meta.social_meta(request, article),
+        "current_section_slug": article.section.slug,
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def section(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = _page(request, section.articles.published().for_listing().newest_first())
+    return render(
+        request,
+        "articles/section_detail.html",
+        {
+            "section": section,
+            "page_obj": page,
+            "articles": page.object_list,
+            "current_section_slug": section.slug,
+        },
+    )
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _page(request, tag.articles.published().for_listing().newest_first())
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {"tag": tag, "page_obj": page, "articles": page.object_list},
+    )
+
+
+def author(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = _page(request, author.articles.published().for_listing().newest_first())
+    return render(
+        request,
+        "articles/author_detail.html",
+        {"author": author, "page_obj": page, "articles": page.object_list},
+    )
+
+
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    page = _page(request, search_articles(query).for_listing()) if query else None
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "articles": page.object_list if page else [],
+        },
+    )

@@ -1,0 +1,1 @@
+# The comment model arrives with issue #3; the app exists so the layout is in place.

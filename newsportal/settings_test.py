@@ -1,0 +1,31 @@
+"""Test settings: fast, isolated, and strict about templates."""
+
+import tempfile
+
+from .settings import *  # noqa: F403
+from .settings import TEMPLATES
+
+
+class UnfilledTemplateVariable(str):
+    """string_if_invalid that fails the test that rendered an unfilled variable."""
+
+    def __contains__(self, key):
+        return key == "%s"
+
+    def __mod__(self, variable):
+        raise AssertionError(f"Template variable {variable!r} is not filled")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnfilledTemplateVariable("%s")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsportal-test-media-")
+# Browser tests are served static files straight from static/, without collectstatic.
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsportal-test-static-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
