@@ -31,15 +31,17 @@ def validate_image_file(upload) -> None:
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
+        # Opening reads only the header; our own limit (lower than Pillow's) is checked before
+        # anything is decoded, so Pillow's warning is redundant here.
         with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(upload) as picture:
                 width, height = picture.size
                 image_format = picture.format
                 if width * height > conf.IMAGE_MAX_PIXELS:
                     raise _too_many_pixels(width, height)
                 picture.verify()
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+    except PILImage.DecompressionBombError:
         raise ValidationError(
             "This image has too many pixels to process safely (a possible decompression bomb).",
             code="decompression_bomb",

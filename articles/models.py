@@ -93,6 +93,8 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
+        if self.file and not (self.width and self.height):
+            self.width, self.height = self.file.width, self.file.height
         super().save(*args, **kwargs)
         if self.file and self.rendered_name != self.file.name:
             self.width, self.height, self.renditions = images.make_renditions(
@@ -222,14 +224,6 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def clean(self):
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        if self.source_is_canonical and not self.source_url:
-            raise ValidationError(
-                {"source_is_canonical": "Give the original URL to make the original canonical."}
-            )
-
     def save(self, *args, **kwargs):
         self.body = html.sanitise_body(self.body)
         self.body_text = html.body_text(self.body)
@@ -241,6 +235,14 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.source_is_canonical and not self.source_url:
+            raise ValidationError(
+                {"source_is_canonical": "Give the original URL to make the original canonical."}
+            )
 
     @property
     def source(self) -> SourceCredit:

@@ -18,7 +18,8 @@ def _page(request, queryset, per_page=None):
 
 def home(request):
     published = Article.objects.published().for_listing().newest_first()
-    lead = published.filter(is_lead=True).first() or published.first()
+    # The newest pinned lead story, or else simply the newest article.
+    lead = published.order_by("-is_lead", "-published_at", "-pk").first()
     latest = published.exclude(pk=lead.pk) if lead else published
     page = _page(request, latest)
     context = {"page_obj": page, "articles": page.object_list}

@@ -118,10 +118,13 @@ def _featured_image(article: Article | None, spec: dict, slug: str, label: str, 
         else:
             report.note("images", "unchanged")
         return image
-    image = Image(alt_text=spec["alt_text"], caption=spec["caption"], credit=spec["credit"])
     content = demo_picture(slug, spec["colors"], label)
-    image.file.save(f"{slug[:60]}.jpg", ContentFile(content), save=False)
-    image.save()
+    image = Image.objects.create(
+        file=ContentFile(content, name=f"{slug[:60]}.jpg"),
+        alt_text=spec["alt_text"],
+        caption=spec["caption"],
+        credit=spec["credit"],
+    )
     report.note("images", "created")
     return image
 
