@@ -149,13 +149,21 @@ SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-MAILERS = {
-    "default": {
-        "BACKEND": env.str(
-            "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-        ),
+# Console email while developing; SMTP (configured by DJANGO_EMAIL_*) in production.
+_EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("DJANGO_EMAIL_HOST", default="localhost"),
+        "port": env.int("DJANGO_EMAIL_PORT", default=25),
+        "username": env.str("DJANGO_EMAIL_USER", default=""),
+        "password": env.str("DJANGO_EMAIL_PASSWORD", default=""),
+        "use_tls": env.bool("DJANGO_EMAIL_USE_TLS", default=False),
     }
-}
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
