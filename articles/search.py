@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
+from django.db.models import Case, Value, When
 
 from .models import Article
 
@@ -31,5 +32,14 @@ def search_articles(query_text: str):
             .filter(search=query)
             .order_by("-rank", "-published_at", "-pk")
         )
+    # Elsewhere (SQLite): every word must match; articles with more of the words in their
+    # headline rank first, then the newest.
     words = query_text.split()[:10]
-    return published.matching_words(words).newest_first()
+    headline_hits = sum(
+        (Case(When(headline__icontains=word, then=1), default=0) for word in words), Value(0)
+    )
+    return (
+        published.matching_words(words)
+        .annotate(rank=headline_hits)
+        .order_by("-rank", "-published_at", "-pk")
+    )

@@ -177,3 +177,27 @@ def test_every_page_has_a_search_box(client):
         "/search/?q=x",
     ):
         assert '<input class="form-control" type="search"' in client.get(url).content.decode()
+
+
+def test_search_ranks_headline_matches_above_body_matches(client):
+    """On PostgreSQL (full-text rank) and SQLite (fallback) alike, headline hits come first."""
+    ArticleFactory(
+        headline="Council meets on Tuesday",
+        body="<p>The turbine contract was discussed.</p>",
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    ArticleFactory(
+        headline="Turbine contract signed",
+        body="<p>A deal for the new turbine.</p>",
+        published_at=timezone.now() - timedelta(days=5),
+    )
+    html = client.get(reverse("articles:search"), {"q": "turbine"}).content.decode()
+    assert html.index("Turbine contract signed") < html.index("Council meets on Tuesday")
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    """Every asset comes from the site itself, so the policy allows no other origin."""
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy
