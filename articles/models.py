@@ -253,14 +253,6 @@ class Article(models.Model):
         return [byline.author for byline in self.bylines.all()]
 
     @property
-    def is_published(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
     def summary(self) -> str:
         """The standfirst, or the body's opening words when there is none."""
         if self.standfirst:

@@ -1,7 +1,7 @@
 """Reads of articles. "Published" is defined here, once, and everything else builds on it."""
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 
@@ -31,12 +31,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         from .models import RelatedLink
 
+        # Whether each picked article is live is asked of published() itself, in the same query.
+        live_target = self.model.objects.published().filter(pk=OuterRef("target_id"))
         return self.for_listing().prefetch_related(
             "tags",
             Prefetch(
                 "related_links",
-                queryset=RelatedLink.objects.select_related(
-                    "target", "target__section", "target__featured_image"
+                queryset=RelatedLink.objects.select_related("target").annotate(
+                    target_is_published=Exists(live_target)
                 ),
             ),
         )

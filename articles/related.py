@@ -38,7 +38,7 @@ def related_items(article: Article, *, count: int | None = None) -> list[Related
     for link in article.related_links.all():
         if link.target_id:
             target = link.target
-            if target.pk in seen_ids or not target.is_published:
+            if target.pk in seen_ids or not link.target_is_published:
                 continue
             item = RelatedItem(link.title or target.headline, target.get_absolute_url(), target)
             seen_ids.add(target.pk)

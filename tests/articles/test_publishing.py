@@ -53,7 +53,7 @@ def test_published_queryset_definition():
 def test_publishing_without_a_time_publishes_now():
     article = ArticleFactory(published_at=None)
     assert article.published_at is not None
-    assert article.is_published
+    assert Article.objects.published().filter(pk=article.pk).exists()
 
 
 def test_body_is_stored_sanitised():
