@@ -1,1 +1,187 @@
-# The comment model arrives with issue #3; the app exists so the layout is in place.
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from articles.models import Article
+
+from . import conf
+from .querysets import CommentQuerySet
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+class Mode(models.TextChoices):
+    PRE = "pre", "Pre-moderated: every comment waits for a moderator"
+    KNOWN = "known", "Approve authors with an earlier approved comment"
+    CLOSED = "closed", "Closed: no new comments"
+
+
+class HoldReason(models.TextChoices):
+    """Why a comment was not approved at once; the detail (which word, how many links) is kept
+    beside it in `held_detail`."""
+
+    NONE = "", "—"
+    PRE_MODERATION = "pre_moderation", "Pre-moderation"
+    FIRST_COMMENT = "first_comment", "First comment"
+    LINKS = "links", "Links"
+    HELD_WORD = "held_word", "Held word"
+    BLOCKED_WORD = "blocked_word", "Blocked word"
+    BLOCKED_EMAIL = "blocked_email", "Blocked email"
+    BLOCKED_DOMAIN = "blocked_domain", "Blocked domain"
+    BLOCKED_IP = "blocked_ip", "Blocked IP address"
+
+
+class Comment(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The top-level comment of the thread (itself for a top-level comment): one query fetches a
+    # page of whole threads.
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    name = models.CharField(max_length=conf.MAX_NAME_LENGTH)
+    email = models.EmailField(max_length=conf.MAX_EMAIL_LENGTH)
+    url = models.URLField("website", max_length=conf.MAX_URL_LENGTH, blank=True)
+    body = models.TextField("comment", max_length=conf.MAX_BODY_LENGTH)
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    held_reason = models.CharField(
+        "reason held", max_length=20, choices=HoldReason, blank=True, db_index=True
+    )
+    held_detail = models.CharField("rule that matched", max_length=200, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    # When moderators were told about this pending comment (batched mail).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx")
+        ]
+        permissions = [("moderate_comment", "Can moderate comments")]
+
+    def __str__(self):
+        return f"{self.name} on {self.article}: {self.excerpt}"
+
+    def save(self, *args, **kwargs):
+        if self.parent_id:
+            self.depth = self.parent.depth + 1
+            self.thread_id = self.parent.thread_id or self.parent_id
+        super().save(*args, **kwargs)
+        if not self.parent_id and self.thread_id != self.pk:
+            self.thread_id = self.pk
+            type(self).objects.filter(pk=self.pk).update(thread=self.pk)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.body.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def reason(self) -> str:
+        """What held the comment, as a moderator reads it: 'Links: 3 links'."""
+        if not self.held_reason:
+            return ""
+        label = HoldReason(self.held_reason).label
+        return f"{label}: {self.held_detail}" if self.held_detail else label
+
+    @property
+    def can_be_replied_to(self) -> bool:
+        return self.status == Status.APPROVED and self.depth + 1 < conf.setting(
+            "COMMENTS_MAX_DEPTH"
+        )
+
+
+class ArticleCommentPolicy(models.Model):
+    """An article's own moderation mode; articles without one follow the site default."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="comment_policy")
+    mode = models.CharField("comments", max_length=10, choices=Mode, default=Mode.PRE)
+
+    class Meta:
+        verbose_name = "comment policy"
+        verbose_name_plural = "comment policies"
+
+    def __str__(self):
+        return f"{self.article}: {self.get_mode_display()}"
+
+
+class ModerationRule(models.Model):
+    """One entry of the lists moderators keep: blocked words, emails, domains, IPs, held words."""
+
+    class Kind(models.TextChoices):
+        BLOCKED_WORD = "blocked_word", "Blocked word (→ spam)"
+        BLOCKED_EMAIL = "blocked_email", "Blocked email address (→ spam)"
+        BLOCKED_DOMAIN = "blocked_domain", "Blocked domain, in email or website (→ spam)"
+        BLOCKED_IP = "blocked_ip", "Blocked IP address (→ spam)"
+        HELD_WORD = "held_word", "Word that holds for review (→ pending)"
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    value = models.CharField(
+        max_length=200, help_text="Matched without regard to case; words match whole words."
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="moderation_rule_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class ModerationDecision(models.Model):
+    """The log: who changed a comment, when, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        STATUS = "status", "Status change"
+        EDIT = "edit", "Edit (redaction)"
+        UNDO = "undo", "Undo"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action, default=Action.STATUS)
+    from_status = models.CharField(max_length=10, choices=Status)
+    to_status = models.CharField(max_length=10, choices=Status)
+    note = models.CharField(max_length=500, blank=True)
+    # The text before an edit, so a redaction never loses the original.
+    previous_body = models.TextField(blank=True)
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.from_status} → {self.to_status}"
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_comment_change", args=[self.comment_id])

@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the site, used in feeds, sitemaps, canonical links and JSON-LD when no
 # request is at hand. Empty means "the host of the current request".
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Newsportal")
+# Where the site lives, for links in mail sent outside a request (moderators' notifications).
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -166,6 +169,14 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         "password": env.str("DJANGO_EMAIL_PASSWORD", default=""),
         "use_tls": env.bool("DJANGO_EMAIL_USE_TLS", default=False),
     }
+# Background work (moderators' mail) goes through Django's task framework. The database backend
+# (django-tasks-db) keeps the queue in our own database; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

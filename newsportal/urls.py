@@ -12,6 +12,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

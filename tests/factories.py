@@ -86,3 +86,15 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     position = factory.Sequence(lambda n: n)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    body = factory.Sequence(lambda n: f"A thoughtful comment, number {n}.")
+    status = "approved"
+    ip_address = "192.0.2.10"

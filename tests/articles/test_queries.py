@@ -5,6 +5,7 @@ import pytest
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     ImageFactory,
     RelatedLinkFactory,
     SectionFactory,
@@ -13,15 +14,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Home: sections nav, lead, latest count + page + bylines, section blocks.
-HOME_QUERIES = 7
-# Article: article, its bylines, tags, related links; related candidates; latest; sections nav.
-ARTICLE_QUERIES = 7
+# Home: sections nav, lead (+ its bylines), latest count + page + bylines + comment counts,
+# section blocks.
+HOME_QUERIES = 8
+# Article: article, its bylines, tags, related links; related candidates; latest; sections nav;
+# then the comments: moderation policy, approved count, threads (count, page), replies.
+ARTICLE_QUERIES = 12
 # ...one fewer when the editors' picks fill Related Articles and nothing needs finding.
-ARTICLE_ALL_PICKED_QUERIES = 6
-# Section/tag/author: the object, count, page, bylines, sections nav.
-LISTING_QUERIES = 5
-SEARCH_QUERIES = 4
+ARTICLE_ALL_PICKED_QUERIES = 11
+# Section/tag/author: the object, count, page, bylines, comment counts, sections nav.
+LISTING_QUERIES = 6
+SEARCH_QUERIES = 5
 
 
 def build_newsroom(scale: int):
@@ -45,6 +48,11 @@ def build_newsroom(scale: int):
         RelatedLinkFactory(article=articles[0], target=target)
     RelatedLinkFactory(article=articles[0], url="https://example.org/x", title="Elsewhere")
     RelatedLinkFactory(article=articles[1], target=articles[2])
+    for article in (articles[0], articles[1], articles[-1]):
+        for _ in range(scale):
+            top = CommentFactory(article=article)
+            reply = CommentFactory(article=article, parent=top)
+            CommentFactory(article=article, parent=reply)
     return articles, sections[0], tags[0], authors[0]
 
 

@@ -1,0 +1,38 @@
+"""The comments app's policies: every setting named and defaulted here, once.
+
+Any of them can be overridden in Django settings under the same name; `setting()` reads them at
+use, so tests and deployments can change them without touching code.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # "pre": every comment waits for a moderator; "known": an author with an earlier approved
+    # comment is approved at once; "closed": no new comments. Articles can override it.
+    "COMMENTS_MODERATION": "pre",
+    # Close comments this many days after publication; None keeps them open.
+    "COMMENTS_CLOSE_AFTER_DAYS": None,
+    "COMMENTS_MAX_DEPTH": 3,
+    "COMMENTS_PER_PAGE": 50,
+    # Spam checks: a form sent sooner than this after it was shown is a bot's; one older than
+    # the maximum age is refused politely; an IP address may post RATE_LIMIT per window.
+    "COMMENTS_MIN_FILL_SECONDS": 3,
+    "COMMENTS_MAX_FORM_AGE_SECONDS": 24 * 60 * 60,
+    "COMMENTS_RATE_LIMIT": 5,
+    "COMMENTS_RATE_WINDOW_SECONDS": 60,
+    # More links than this holds a comment for review.
+    "COMMENTS_MAX_LINKS": 2,
+    "COMMENTS_IP_RETENTION_DAYS": 90,
+    # Moderators get one mail per this window, however many comments arrive in it.
+    "COMMENTS_NOTIFY_DELAY_SECONDS": 300,
+}
+
+# WordPress's limits (wp_get_comment_fields_max_lengths in wp-includes/comment.php).
+MAX_BODY_LENGTH = 65525
+MAX_NAME_LENGTH = 245
+MAX_EMAIL_LENGTH = 100
+MAX_URL_LENGTH = 200
+
+
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])

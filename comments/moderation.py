@@ -1,0 +1,112 @@
+"""Moderation policy: is an article open for comments, and what happens to a new comment.
+
+Every rule that holds or blocks a comment is returned with its reason, so moderators can see
+why (and filter by it) instead of guessing.
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+
+from articles.models import Article
+
+from .conf import setting
+from .models import Comment, HoldReason, Mode, ModerationRule, Status
+
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str = ""
+    detail: str = ""
+
+
+def article_mode(article: Article) -> str:
+    """The article's own moderation mode, or the site default."""
+    try:
+        return article.comment_policy.mode
+    except Article.comment_policy.RelatedObjectDoesNotExist:
+        return setting("COMMENTS_MODERATION")
+
+
+def comments_open(article: Article, *, now=None) -> bool:
+    if article_mode(article) == Mode.CLOSED:
+        return False
+    days = setting("COMMENTS_CLOSE_AFTER_DAYS")
+    if days is not None and article.published_at:
+        return (now or timezone.now()) < article.published_at + timedelta(days=days)
+    return True
+
+
+def count_links(text: str) -> int:
+    return len(LINK.findall(text))
+
+
+def _contains_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _domain_matches(host: str, domain: str) -> bool:
+    host = host.lower().rstrip(".")
+    return host == domain or host.endswith("." + domain)
+
+
+def _ip_matches(ip: str | None, rule: str) -> bool:
+    if not ip:
+        return False
+    try:
+        return ipaddress.ip_address(ip) in ipaddress.ip_network(rule, strict=False)
+    except ValueError:
+        return False
+
+
+def _rule_verdict(rule: ModerationRule, *, name, email, url, body, ip) -> Verdict | None:
+    Kind = ModerationRule.Kind
+    text = f"{name}\n{email}\n{url}\n{body}"
+    matched = False
+    if rule.kind in (Kind.BLOCKED_WORD, Kind.HELD_WORD):
+        matched = _contains_word(text, rule.value)
+    elif rule.kind == Kind.BLOCKED_EMAIL:
+        matched = email.strip().lower() == rule.value
+    elif rule.kind == Kind.BLOCKED_DOMAIN:
+        hosts = [email.rpartition("@")[2], urlsplit(url).hostname or ""]
+        matched = any(host and _domain_matches(host, rule.value) for host in hosts)
+    elif rule.kind == Kind.BLOCKED_IP:
+        matched = _ip_matches(ip, rule.value)
+    if not matched:
+        return None
+    status = Status.PENDING if rule.kind == Kind.HELD_WORD else Status.SPAM
+    return Verdict(status, HoldReason(rule.kind), rule.value)
+
+
+def assess(*, article: Article, name: str, email: str, url: str, body: str, ip) -> Verdict:
+    """What happens to a new comment: spam, held for review (and why), or approved."""
+    rules = list(ModerationRule.objects.all())
+    verdicts = [
+        verdict
+        for rule in rules
+        if (verdict := _rule_verdict(rule, name=name, email=email, url=url, body=body, ip=ip))
+    ]
+    # A blocking rule wins over a holding one.
+    for verdict in verdicts:
+        if verdict.status == Status.SPAM:
+            return verdict
+    if verdicts:
+        return verdicts[0]
+
+    links = count_links(body) + count_links(name)
+    if links > setting("COMMENTS_MAX_LINKS"):
+        return Verdict(Status.PENDING, HoldReason.LINKS, f"{links} links")
+
+    if article_mode(article) == Mode.KNOWN:
+        known = Comment.objects.approved().filter(email__iexact=email.strip()).exists()
+        if known:
+            return Verdict(Status.APPROVED)
+        return Verdict(Status.PENDING, HoldReason.FIRST_COMMENT)
+    return Verdict(Status.PENDING, HoldReason.PRE_MODERATION)

@@ -1,0 +1,159 @@
+"""Writes that do more than save a row. Views, admin actions, commands and tasks call these."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import moderation
+from .conf import setting
+from .models import Comment, ModerationDecision, Status
+
+
+def comment_submit(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    url: str = "",
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Comment:
+    """Store a reader's comment with the status and reason the moderation policy gives it."""
+    if not moderation.comments_open(article):
+        raise ValidationError("Comments are closed on this article.", code="closed")
+    if parent is not None and (parent.article_id != article.pk or not parent.can_be_replied_to):
+        raise ValidationError("This comment cannot be replied to.", code="bad_parent")
+    verdict = moderation.assess(
+        article=article, name=name, email=email, url=url, body=body, ip=ip_address
+    )
+    comment = Comment(
+        article=article,
+        parent=parent,
+        name=name.strip(),
+        email=email.strip(),
+        url=url.strip(),
+        body=body.strip(),
+        status=verdict.status,
+        held_reason=verdict.reason,
+        held_detail=verdict.detail[:200],
+        ip_address=ip_address,
+        user_agent=user_agent[:500],
+    )
+    comment.full_clean(exclude=["thread"])
+    with transaction.atomic():
+        comment.save()
+    if comment.status == Status.PENDING:
+        from .tasks import schedule_moderator_notification
+
+        transaction.on_commit(schedule_moderator_notification)
+    return comment
+
+
+def _require_moderator(moderator) -> None:
+    if moderator is not None and not moderator.has_perm("comments.moderate_comment"):
+        raise PermissionDenied("Only moderators can moderate comments.")
+
+
+@transaction.atomic
+def comment_moderate(
+    *, comment: Comment, to_status: str, moderator=None, note: str = ""
+) -> ModerationDecision | None:
+    """Approve, reject, mark as spam (or put back to pending) one comment, and log it."""
+    _require_moderator(moderator)
+    if to_status not in Status.values:
+        raise ValidationError(f"Unknown status {to_status!r}.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == to_status:
+        return None
+    decision = ModerationDecision.objects.create(
+        comment=comment,
+        moderator=moderator,
+        from_status=comment.status,
+        to_status=to_status,
+        note=note,
+    )
+    comment.status = to_status
+    comment.save(update_fields=["status"])
+    return decision
+
+
+def comment_moderate_many(*, comments, to_status: str, moderator=None, note: str = "") -> int:
+    """The bulk action: one decision per comment whose status changes; returns how many did."""
+    changed = 0
+    for comment in comments:
+        if comment_moderate(comment=comment, to_status=to_status, moderator=moderator, note=note):
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def comment_redact(*, comment: Comment, body: str, moderator=None, note: str = ""):
+    """Edit a comment's text; the original stays in the log."""
+    _require_moderator(moderator)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.body == body:
+        return None
+    decision = ModerationDecision.objects.create(
+        comment=comment,
+        moderator=moderator,
+        action=ModerationDecision.Action.EDIT,
+        from_status=comment.status,
+        to_status=comment.status,
+        note=note,
+        previous_body=comment.body,
+    )
+    comment.body = body
+    comment.full_clean(exclude=["thread"])
+    comment.save(update_fields=["body"])
+    return decision
+
+
+@transaction.atomic
+def decision_undo(*, decision: ModerationDecision, moderator=None) -> ModerationDecision:
+    """Reverse one decision: the status goes back (and an edit's text comes back); logged too."""
+    _require_moderator(moderator)
+    decision = ModerationDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.action == ModerationDecision.Action.UNDO:
+        raise ValidationError("An undo cannot itself be undone; make a new decision instead.")
+    if hasattr(decision, "undone_by"):
+        raise ValidationError("This decision has already been undone.")
+    comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
+    undo = ModerationDecision(
+        comment=comment,
+        moderator=moderator,
+        action=ModerationDecision.Action.UNDO,
+        from_status=comment.status,
+        to_status=decision.from_status,
+        undoes=decision,
+        note=f"Undid: {decision.get_action_display().lower()} by "
+        f"{decision.moderator or 'someone'} at {decision.created_at:%Y-%m-%d %H:%M}",
+    )
+    fields = []
+    if decision.action == ModerationDecision.Action.EDIT:
+        undo.previous_body = comment.body
+        comment.body = decision.previous_body
+        fields.append("body")
+    if comment.status != decision.from_status:
+        comment.status = decision.from_status
+        fields.append("status")
+    undo.save()
+    if fields:
+        comment.save(update_fields=fields)
+    return undo
+
+
+def comments_erase_ips(*, older_than_days: int | None = None) -> int:
+    """Forget the IP addresses of comments older than N days; returns how many were erased."""
+    days = setting("COMMENTS_IP_RETENTION_DAYS") if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff, ip_address__isnull=False)
+        .exclude(ip_address="")
+        .update(ip_address=None)
+    )

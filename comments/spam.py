@@ -1,0 +1,58 @@
+"""Request-level spam checks that need no third party: honeypot, fill time, rate, repeats."""
+
+import hashlib
+
+from django.core import signing
+from django.core.cache import cache
+from django.utils import timezone
+
+from .conf import setting
+from .models import Comment
+
+_SALT = "comments.form-issued"
+
+
+def issue_token() -> str:
+    """A signed timestamp saying when the form was shown."""
+    return signing.TimestampSigner(salt=_SALT).sign(str(int(timezone.now().timestamp())))
+
+
+def token_problem(token: str) -> str | None:
+    """None if the form was shown long enough ago and not too long ago; else a message."""
+    signer = signing.TimestampSigner(salt=_SALT)
+    try:
+        issued = int(signer.unsign(token or "", max_age=setting("COMMENTS_MAX_FORM_AGE_SECONDS")))
+    except signing.SignatureExpired:
+        return (
+            "This form was opened more than a day ago, so we could not accept it as it was. "
+            "Your comment is still here: please send it again."
+        )
+    except (signing.BadSignature, ValueError):
+        return "We could not check this form. Your comment is still here: please send it again."
+    if timezone.now().timestamp() - issued < setting("COMMENTS_MIN_FILL_SECONDS"):
+        return "That was quicker than we expected. Please check your comment and send it again."
+    return None
+
+
+def _rate_key(ip: str) -> str:
+    return "comments:rate:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+
+
+def rate_limited(ip: str) -> bool:
+    """Count one attempt from `ip`; True once it is past the limit for the current window."""
+    key = _rate_key(ip)
+    window = setting("COMMENTS_RATE_WINDOW_SECONDS")
+    cache.add(key, 0, timeout=window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        attempts = 1
+    return attempts > setting("COMMENTS_RATE_LIMIT")
+
+
+def is_duplicate(*, article_id: int, email: str, body: str) -> bool:
+    """The same text from the same email on the same article, already stored."""
+    return Comment.objects.filter(
+        article_id=article_id, email__iexact=email.strip(), body=body.strip()
+    ).exists()

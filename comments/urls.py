@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("comments/post/<int:article_id>/", views.post_comment, name="post"),
+]

@@ -1,0 +1,142 @@
+/* Comments, progressively enhanced: the form works without this file; with it, replies open in
+   place, posting happens without a page load, and a draft survives a closed tab or lost network. */
+(() => {
+  "use strict";
+  const section = document.getElementById("comments");
+  const respond = section && section.querySelector("[data-respond]");
+  if (!respond) return;
+
+  const home = document.createComment("comment form home");
+  respond.before(home);
+  const draftKey = `newsportal:comment-draft:${location.pathname}`;
+  const storage = {
+    get: () => { try { return localStorage.getItem(draftKey) || ""; } catch { return ""; } },
+    set: (text) => { try { localStorage.setItem(draftKey, text); } catch { /* private mode */ } },
+    clear: () => { try { localStorage.removeItem(draftKey); } catch { /* private mode */ } },
+  };
+
+  const form = () => respond.querySelector("form[data-comment-form]");
+  const statusLine = () => respond.querySelector("[data-form-status]");
+
+  function announce(message) {
+    const line = statusLine();
+    if (line) line.textContent = message;
+  }
+
+  function setReply(link) {
+    const current = form();
+    const heading = respond.querySelector("[data-respond-heading]");
+    const cancelWrap = respond.querySelector("[data-cancel-wrap]");
+    if (link) {
+      current.elements.parent.value = link.dataset.replyTo;
+      heading.textContent = `Reply to ${link.dataset.replyName}`;
+      cancelWrap.classList.remove("d-none");
+      link.closest(".comment-card").after(respond);
+      respond.classList.add("is-reply");
+    } else {
+      current.elements.parent.value = "";
+      heading.textContent = "Leave a comment";
+      cancelWrap.classList.add("d-none");
+      home.after(respond);
+      respond.classList.remove("is-reply");
+    }
+    current.elements.comment.focus();
+  }
+
+  function insertComment(html, parentId) {
+    const holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    const item = holder.content.firstElementChild;
+    let list = section.querySelector("[data-comment-list]");
+    if (parentId) {
+      const parent = document.getElementById(`comment-${parentId}`);
+      if (parent) {
+        list = parent.querySelector(":scope > .comment-replies");
+        if (!list) {
+          list = document.createElement("ol");
+          list.className = "comment-replies list-unstyled";
+          parent.append(list);
+        }
+      }
+    }
+    list.append(item);
+    const empty = section.querySelector("[data-no-comments]");
+    if (empty) empty.remove();
+    item.tabIndex = -1;
+    item.focus();
+  }
+
+  function showProblem(current, message) {
+    let summary = current.querySelector("[data-error-summary]");
+    if (!summary) {
+      summary = document.createElement("div");
+      summary.className = "alert alert-danger";
+      summary.setAttribute("role", "alert");
+      summary.tabIndex = -1;
+      summary.dataset.errorSummary = "";
+      current.prepend(summary);
+    }
+    summary.textContent = message;
+    summary.focus();
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const current = event.currentTarget;
+    const button = current.querySelector("[type=submit]");
+    const parentId = current.elements.parent.value;
+    button.disabled = true;
+    announce("Posting your comment…");
+    let response;
+    let reply;
+    try {
+      response = await fetch(current.action, {
+        method: "POST",
+        body: new FormData(current),
+        headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      reply = await response.json();
+    } catch {
+      button.disabled = false;
+      announce("");
+      showProblem(current, "We could not reach the site, so your comment was not posted. " +
+        "It is still here: please try again in a moment.");
+      return;
+    }
+    if (reply.ok) {
+      storage.clear();
+      current.elements.comment.value = "";
+      const summary = current.querySelector("[data-error-summary]");
+      if (summary) summary.remove();
+      button.disabled = false;
+      setReply(null);
+      if (reply.html) insertComment(reply.html, parentId);
+      announce("Your comment was posted and is awaiting moderation.");
+      return;
+    }
+    respond.querySelector("[data-form-wrap]").outerHTML = reply.html;
+    bind();
+    const summary = form().querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  function bind() {
+    const current = form();
+    if (!current) return;
+    const text = current.elements.comment;
+    if (!text.value) text.value = storage.get();
+    text.addEventListener("input", () => storage.set(text.value));
+    current.addEventListener("submit", submit);
+    const cancel = respond.querySelector("[data-cancel-reply]");
+    if (cancel) cancel.addEventListener("click", (event) => { event.preventDefault(); setReply(null); });
+  }
+
+  section.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-reply-to]");
+    if (!link) return;
+    event.preventDefault();
+    setReply(link);
+  });
+  bind();
+})();

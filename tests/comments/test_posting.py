@@ -1,0 +1,157 @@
+"""A reader posts a comment: the form, its messages, and what happens to the comment."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from comments.models import Comment, HoldReason, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_form_fields_in_order_with_the_sites_words(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    form = html.split('id="comment-form"')[1].split("</form>")[0]
+    names = re.findall(r'name="(comment|name|email|url|save_details)"', form)
+    assert names == ["comment", "name", "email", "url", "save_details"]
+    assert 'placeholder="Please enter your comment!"' in form
+    assert 'placeholder="Please enter your name here"' in form
+    assert "Save my name, email, and website in this browser for the next time I comment." in form
+    assert 'name="csrfmiddlewaretoken"' in form
+
+
+def test_a_posted_comment_waits_for_moderation_and_only_its_author_sees_it(
+    client, article, post_comment
+):
+    """Pre-moderation is the default: the author sees it marked; nobody else sees it."""
+    response = post_comment(article, comment="First!")
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.status == Status.PENDING
+    assert comment.held_reason == HoldReason.PRE_MODERATION
+
+    mine = client.get(article.get_absolute_url()).content.decode()
+    assert "First!" in mine and "Your comment is awaiting moderation." in mine
+
+    stranger = Client().get(article.get_absolute_url()).content.decode()
+    assert "First!" not in stranger
+
+
+def test_the_pending_comment_is_tied_to_the_session_not_a_guessable_id(article, post_comment):
+    post_comment(article, comment="Mine alone")
+    comment = Comment.objects.get()
+    other = Client()
+    url = f"{article.get_absolute_url()}?comment={comment.pk}&replyto={comment.pk}"
+    assert "Mine alone" not in other.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("comment", "", "Please enter your comment!"),
+        ("comment", "   \n ", "Please enter your comment!"),
+        ("name", "", "Please enter your name here"),
+        ("email", "", "You have entered an incorrect email address!"),
+        ("email", "not-an-address", "You have entered an incorrect email address!"),
+        ("url", "javascript:alert(1)", "starting with http:// or https://"),
+        ("url", "ftp://example.org/file", "starting with http:// or https://"),
+        ("comment", "x" * 65526, "the limit is 65525"),
+        ("name", "n" * 246, "at most 245 characters"),
+        ("email", "a" * 95 + "@example.org", "at most 100 characters"),
+        ("url", "https://example.org/" + "p" * 190, "at most 200 characters"),
+        ("comment", "nul\x00byte", "Null characters are not allowed."),
+        ("name", "nul\x00", "Null characters are not allowed."),
+    ],
+)
+def test_bad_input_gets_a_message_and_keeps_everything_typed(
+    article, post_comment, field, value, message
+):
+    typed = {
+        "comment": "My carefully written thoughts.",
+        "name": "Ada Reader",
+        "email": "ada@example.org",
+        "url": "https://ada.example.org",
+    }
+    typed[field] = value
+    response = post_comment(article, **typed)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert "Your comment was not posted yet." in html
+    for key, kept in typed.items():
+        if key != field and kept:
+            assert kept in html, key
+    assert not Comment.objects.exists()
+
+
+def test_invalid_utf8_gets_a_message_not_a_500(client, article):
+    from tests.comments.conftest import aged_token
+
+    body = (
+        b"comment=caf%E9+au+lait&name=Ada&email=ada%40example.org&issued=" + aged_token().encode()
+    )
+    response = client.post(
+        f"/comments/post/{article.pk}/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert "not valid UTF-8" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_only_post_is_accepted(client, article, method):
+    response = getattr(client, method)(f"/comments/post/{article.pk}/")
+    assert response.status_code == 405
+
+
+def test_posting_to_a_missing_or_unpublished_article_is_404(client, post_comment):
+    from articles.models import Article
+    from tests.factories import ArticleFactory
+
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    assert post_comment(draft).status_code == 404
+    assert client.post("/comments/post/999999/", {}).status_code == 404
+
+
+def test_csrf_is_required(article):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(f"/comments/post/{article.pk}/", {"comment": "x"})
+    assert response.status_code == 403
+
+
+def test_saved_details_prefill_the_form_next_time(client, article, post_comment):
+    post_comment(article, save_details="on", name="Ada Reader", url="https://ada.example.org")
+    html = client.get(article.get_absolute_url()).content.decode()
+    form = html.split('id="comment-form"')[1]
+    assert 'value="Ada Reader"' in form
+    assert 'value="ada@example.org"' in form
+    assert 'value="https://ada.example.org"' in form
+
+
+def test_details_are_not_kept_without_consent(client, article, post_comment):
+    post_comment(article, name="Ada Reader")
+    form = client.get(article.get_absolute_url()).content.decode().split('id="comment-form"')[1]
+    assert 'value="Ada Reader"' not in form
+
+
+def test_javascript_post_returns_the_pending_comment_to_insert(article, post_comment):
+    response = post_comment(article, comment="Via fetch", headers={"X-Requested-With": "fetch"})
+    payload = response.json()
+    assert payload["ok"] is True
+    assert "Via fetch" in payload["html"]
+    assert "Your comment is awaiting moderation." in payload["html"]
+
+
+def test_javascript_post_with_errors_returns_the_form_with_the_text(article, post_comment):
+    response = post_comment(
+        article, comment="Keep me", name="", headers={"X-Requested-With": "fetch"}
+    )
+    assert response.status_code == 400
+    payload = response.json()
+    assert payload["ok"] is False
+    assert "Keep me" in payload["html"]
+    assert "Please enter your name here" in payload["html"]

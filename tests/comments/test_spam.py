@@ -1,0 +1,150 @@
+"""Spam resistance without a third party, and without annoying people."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from comments import spam
+from comments.models import Comment, HoldReason, ModerationRule, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_filled_honeypot_is_dropped_silently(article, post_comment):
+    """The bot is shown what a person would be shown, and nothing is stored."""
+    response = post_comment(article, homepage="http://spam.example.com")
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+
+
+def test_the_honeypot_is_hidden_from_people_and_screen_readers(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    honeypot = html.split('class="hp-field"')[1].split("</div>")[0]
+    assert 'aria-hidden="true"' in honeypot
+    assert 'tabindex="-1"' in html.split('name="homepage"')[1].split(">")[0]
+
+
+def test_a_form_sent_too_fast_is_refused_with_a_message_and_a_fresh_token(article, post_comment):
+    with time_machine.travel(timezone.now(), tick=False):
+        response = post_comment(article, comment="Typed fast", issued=spam.issue_token())
+    html = response.content.decode()
+    assert "quicker than we expected" in html
+    assert "Typed fast" in html
+    assert not Comment.objects.exists()
+
+
+def test_a_form_older_than_a_day_is_refused_politely(article, post_comment):
+    old = timezone.now() - timedelta(days=1, minutes=1)
+    with time_machine.travel(old, tick=False):
+        token = spam.issue_token()
+    html = post_comment(article, comment="Came back later", issued=token).content.decode()
+    assert "more than a day ago" in html
+    assert "Came back later" in html
+
+
+def test_a_forged_token_is_refused(article, post_comment):
+    html = post_comment(article, issued="1700000000:forged:signature").content.decode()
+    assert "could not check this form" in html
+    assert not Comment.objects.exists()
+
+
+def test_rate_limit_per_ip_keeps_the_text(article, post_comment, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    for n in range(2):
+        assert post_comment(article, comment=f"Comment {n}").status_code == 302
+    response = post_comment(article, comment="One too many")
+    html = response.content.decode()
+    assert "faster than we can read" in html
+    assert "One too many" in html
+    assert Comment.objects.count() == 2
+
+
+def test_rate_limit_is_per_ip_address(client, article, post_comment, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    assert post_comment(article, comment="From A", remote_addr="192.0.2.1").status_code == 302
+    from django.test import Client
+
+    other = Client(REMOTE_ADDR="192.0.2.2")
+    assert post_comment(article, comment="From B", browser=other).status_code == 302
+
+
+def test_rate_limit_window_passes(article, post_comment, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    assert post_comment(article, comment="Before").status_code == 302
+    assert post_comment(article, comment="Too soon").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        from django.core.cache import cache
+
+        cache.clear()  # the local-memory cache expires by wall clock; Redis by its own
+        assert post_comment(article, comment="Later").status_code == 302
+
+
+def test_the_same_comment_twice_is_refused(article, post_comment):
+    post_comment(article, comment="Exactly this.")
+    html = post_comment(article, comment="Exactly this.").content.decode()
+    assert "already posted this comment" in html
+    assert Comment.objects.count() == 1
+
+
+def test_more_than_two_links_is_held_with_the_count(article, post_comment, settings):
+    settings.COMMENTS_MODERATION = "known"
+    body = "See https://a.example.org and http://b.example.org and www.c.example.org"
+    post_comment(article, comment=body)
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    assert comment.held_reason == HoldReason.LINKS
+    assert comment.reason == "Links: 3 links"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "fields", "status", "reason"),
+    [
+        (
+            "blocked_word",
+            "casino",
+            {"comment": "Visit my Casino today"},
+            Status.SPAM,
+            "Blocked word: casino",
+        ),
+        (
+            "blocked_email",
+            "bad@example.net",
+            {"email": "Bad@Example.net"},
+            Status.SPAM,
+            "Blocked email: bad@example.net",
+        ),
+        (
+            "blocked_domain",
+            "spam.example",
+            {"email": "x@mail.spam.example"},
+            Status.SPAM,
+            "Blocked domain: spam.example",
+        ),
+        (
+            "blocked_domain",
+            "spam.example",
+            {"url": "https://spam.example/buy"},
+            Status.SPAM,
+            "Blocked domain: spam.example",
+        ),
+        ("blocked_ip", "192.0.2.0/24", {}, Status.SPAM, "Blocked IP address: 192.0.2.0/24"),
+        ("held_word", "idiot", {"comment": "What an IDIOT."}, Status.PENDING, "Held word: idiot"),
+    ],
+)
+def test_moderators_lists_block_or_hold_with_the_rule_as_reason(
+    article, post_comment, kind, value, fields, status, reason
+):
+    ModerationRule.objects.create(kind=kind, value=value)
+    post_comment(article, remote_addr="192.0.2.77", **fields)
+    comment = Comment.objects.get()
+    assert comment.status == status
+    assert comment.reason == reason
+
+
+def test_words_match_whole_words_only(article, post_comment, settings):
+    settings.COMMENTS_MODERATION = "known"
+    ModerationRule.objects.create(kind="blocked_word", value="ass")
+    post_comment(article, comment="A classic assessment of the class.")
+    assert Comment.objects.get().held_reason == HoldReason.FIRST_COMMENT
