@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from . import conf, spam
+from .models import Comment
 
 INVALID_TEXT = "\ufffd"
 
@@ -151,3 +152,18 @@ class CommentForm(forms.Form):
                     "You have already posted this comment here.", code="duplicate"
                 )
         return cleaned
+
+
+class ModerationForm(forms.ModelForm):
+    """The moderator's form for one comment: the text (to redact) and a note for the log."""
+
+    moderation_note = forms.CharField(
+        label="Note for the log",
+        required=False,
+        max_length=500,
+        help_text="Optional: why you decided or edited, for the other moderators.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body"]

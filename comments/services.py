@@ -152,8 +152,6 @@ def comments_erase_ips(*, older_than_days: int | None = None) -> int:
     """Forget the IP addresses of comments older than N days; returns how many were erased."""
     days = setting("COMMENTS_IP_RETENTION_DAYS") if older_than_days is None else older_than_days
     cutoff = timezone.now() - timedelta(days=days)
-    return (
-        Comment.objects.filter(created_at__lt=cutoff, ip_address__isnull=False)
-        .exclude(ip_address="")
-        .update(ip_address=None)
+    return Comment.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
     )

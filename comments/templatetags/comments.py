@@ -80,3 +80,8 @@ def avatar_colour(name: str) -> int:
     """A colour chosen by the name, the same every time (no external avatar service)."""
     digest = hashlib.md5(name.strip().lower().encode(), usedforsecurity=False).digest()
     return digest[0] % AVATAR_COLOURS
+
+
+@register.simple_tag
+def pending_comment_count():
+    return Comment.objects.pending().count()

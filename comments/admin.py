@@ -1,0 +1,312 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from articles.admin import ArticleAdmin as BaseArticleAdmin
+from articles.models import Article
+
+from . import services
+from .forms import ModerationForm
+from .models import (
+    ArticleCommentPolicy,
+    Comment,
+    ModerationDecision,
+    ModerationRule,
+    Status,
+)
+
+
+class DecisionInline(admin.TabularInline):
+    """The log of one comment, newest first, with an undo button for each decision."""
+
+    model = ModerationDecision
+    fk_name = "comment"
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "moderator", "action", "change", "note", "previous_body", "undo"]
+    readonly_fields = fields
+    verbose_name = "decision"
+    verbose_name_plural = "moderation log"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Status")
+    def change(self, decision):
+        return f"{decision.get_from_status_display()} → {decision.get_to_status_display()}"
+
+    @admin.display(description="")
+    def undo(self, decision):
+        if decision.action == ModerationDecision.Action.UNDO or hasattr(decision, "undone_by"):
+            return "—"
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post" '
+            'name="_undo" value="{}">Undo</button>',
+            reverse("admin:comments_decision_undo", args=[decision.pk]),
+            decision.pk,
+        )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    form = ModerationForm
+    list_display = [
+        "excerpt_column",
+        "article_column",
+        "name",
+        "email",
+        "ip_address",
+        "reason_column",
+        "age_column",
+        "status",
+    ]
+    list_display_links = ["excerpt_column"]
+    list_filter = [
+        "status",
+        "held_reason",
+        ("article", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
+    search_fields = ["body", "name", "email"]
+    ordering = ["-created_at", "-pk"]
+    list_select_related = ["article"]
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
+    inlines = [DecisionInline]
+    change_list_template = "admin/comments/comment/change_list.html"
+    change_form_template = "admin/comments/comment/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["status", "reason_column", "article_column", "parent"]}),
+        ("Comment", {"fields": ["body", "moderation_note"]}),
+        ("Commenter", {"fields": ["name", "email", "url", "ip_address", "user_agent"]}),
+        ("When", {"fields": ["created_at"]}),
+    ]
+    readonly_fields = [
+        "status",
+        "reason_column",
+        "article_column",
+        "parent",
+        "name",
+        "email",
+        "url",
+        "ip_address",
+        "user_agent",
+        "created_at",
+    ]
+
+    # --- columns -------------------------------------------------------------------------
+
+    @admin.display(description="Comment")
+    def excerpt_column(self, comment):
+        return comment.excerpt
+
+    @admin.display(description="Article", ordering="article__headline")
+    def article_column(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article.headline
+        )
+
+    @admin.display(description="Reason held", ordering="held_reason")
+    def reason_column(self, comment):
+        return comment.reason or "—"
+
+    @admin.display(description="Age", ordering="created_at")
+    def age_column(self, comment):
+        return f"{timesince(comment.created_at).split(',')[0]} ago"
+
+    # --- permissions ---------------------------------------------------------------------
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers
+
+    # --- the queue -----------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on what needs doing: pending comments, newest first.
+        if not request.GET and request.method == "GET":
+            return HttpResponseRedirect(f"{request.path}?status__exact={Status.PENDING}")
+        counts = Comment.objects.aggregate(
+            total=Count("pk"),
+            **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
+        )
+        current = request.GET.get("status__exact", "")
+        tabs = [
+            {
+                "label": label,
+                "count": counts[value],
+                "url": f"?status__exact={value}",
+                "current": current == value,
+            }
+            for value, label in Status.choices
+        ]
+        tabs.append(
+            {"label": "All", "count": counts["total"], "url": "?all=1", "current": not current}
+        )
+        return super().changelist_view(
+            request, extra_context={**(extra_context or {}), "status_tabs": tabs}
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "parent")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup == "all" or super().lookup_allowed(lookup, value, request)
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+
+        class QueueChangeList(changelist):
+            def get_filters_params(self, params=None):
+                params = super().get_filters_params(params)
+                params.pop("all", None)  # "All" tab: no status filter
+                return params
+
+        return QueueChangeList
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _bulk(self, request, queryset, to_status, verb):
+        changed = services.comment_moderate_many(
+            comments=queryset, to_status=to_status, moderator=request.user
+        )
+        self.message_user(
+            request, f"{verb} {changed} comment{'s' if changed != 1 else ''}.", messages.SUCCESS
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, Status.APPROVED, "Approved")
+
+    @admin.action(description="Reject selected comments", permissions=["moderate"])
+    def reject_selected(self, request, queryset):
+        self._bulk(request, queryset, Status.REJECTED, "Rejected")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_selected_as_spam(self, request, queryset):
+        self._bulk(request, queryset, Status.SPAM, "Marked as spam:")
+
+    # --- one comment ---------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """An edit is a redaction: it goes through the service, which keeps the original."""
+        if change and "body" in form.changed_data:
+            new_body = obj.body
+            obj.body = form.initial["body"]
+            services.comment_redact(
+                comment=obj,
+                body=new_body,
+                moderator=request.user,
+                note=form.cleaned_data.get("moderation_note", ""),
+            )
+            obj.refresh_from_db()
+
+    def response_change(self, request, obj):
+        to_status = request.POST.get("_moderate")
+        if to_status not in Status.values:
+            return super().response_change(request, obj)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        services.comment_moderate(
+            comment=obj,
+            to_status=to_status,
+            moderator=request.user,
+            note=request.POST.get("moderation_note", "")[:500],
+        )
+        self.message_user(
+            request, f"Comment by {obj.name}: {Status(to_status).label.lower()}.", messages.SUCCESS
+        )
+        if "_next" in request.POST:
+            following = (
+                Comment.objects.pending().exclude(pk=obj.pk).order_by("-created_at", "-pk").first()
+            )
+            if following:
+                return HttpResponseRedirect(
+                    reverse("admin:comments_comment_change", args=[following.pk])
+                )
+            self.message_user(request, "The pending queue is empty. Well done.", messages.INFO)
+        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_moderate"] = self.has_moderate_permission(request)
+        context["pending_left"] = Comment.objects.pending().exclude(pk=obj.pk).count() if obj else 0
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def get_urls(self):
+        return [
+            path(
+                "decision/<int:decision_id>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="comments_decision_undo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def undo_view(self, request, decision_id):
+        if request.method != "POST" or not self.has_moderate_permission(request):
+            raise PermissionDenied
+        decision = get_object_or_404(ModerationDecision, pk=decision_id)
+        try:
+            services.decision_undo(decision=decision, moderator=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, "Decision undone.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:comments_comment_change", args=[decision.comment_id])
+        )
+
+
+@admin.register(ModerationRule)
+class ModerationRuleAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(admin.ModelAdmin):
+    """The whole log, read-only: who decided what, when."""
+
+    list_display = ["created_at", "moderator", "action", "from_status", "to_status", "comment"]
+    list_filter = ["action", "to_status", "moderator"]
+    list_select_related = ["moderator", "comment"]
+    search_fields = ["note", "comment__body"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CommentPolicyInline(admin.StackedInline):
+    model = ArticleCommentPolicy
+    can_delete = False
+    max_num = 1
+    verbose_name = "comments on this article"
+    verbose_name_plural = "comments on this article (empty: the site default)"
+
+
+# The comments app adds its policy to the article form; articles itself knows nothing of it.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleAdmin(BaseArticleAdmin):
+    inlines = [*BaseArticleAdmin.inlines, CommentPolicyInline]

@@ -1,0 +1,232 @@
+"""Moderation in the Django admin: the queue, bulk actions, one-by-one, the log, undo."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from comments.models import Comment, ModerationDecision, Status
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/admin/comments/comment/"
+
+
+@pytest.fixture
+def moderator(db):
+    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def mod_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+def test_queue_opens_on_pending_newest_first_with_the_columns(mod_client):
+    article = ArticleFactory(headline="Dock strike ends")
+    old = CommentFactory(article=article, status=Status.PENDING, body="Older pending")
+    new = CommentFactory(
+        article=article,
+        status=Status.PENDING,
+        body="Newer pending",
+        held_reason="links",
+        held_detail="3 links",
+        ip_address="198.51.100.4",
+        email="links@example.org",
+    )
+    CommentFactory(article=article, body="Already approved")
+    response = mod_client.get(QUEUE)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?status__exact=pending")
+    html = mod_client.get(response["Location"]).content.decode()
+    assert html.index("Newer pending") < html.index("Older pending")
+    assert "Already approved" not in html
+    for shown in ("Dock strike ends", "links@example.org", "198.51.100.4", "Links: 3 links"):
+        assert shown in html
+    assert f'href="{article.get_absolute_url()}"' in html
+    assert " ago" in html
+    assert old.pk and new.pk
+
+
+def test_status_tabs_show_counts(mod_client):
+    CommentFactory.create_batch(2, status=Status.PENDING)
+    CommentFactory.create_batch(3, status=Status.APPROVED)
+    CommentFactory(status=Status.SPAM)
+    html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
+    tabs = html.split('class="moderation-tabs"')[1].split("</nav>")[0]
+    assert 'Pending <span class="count">2</span>' in tabs
+    assert 'Approved <span class="count">3</span>' in tabs
+    assert 'Spam <span class="count">1</span>' in tabs
+    assert 'All <span class="count">6</span>' in tabs
+    all_html = mod_client.get(QUEUE + "?all=1").content.decode()
+    assert all_html.count('class="action-checkbox"') == 6
+
+
+def test_filters_and_search(mod_client):
+    CommentFactory(status=Status.PENDING, body="about turbines", name="Ann", held_reason="links")
+    CommentFactory(status=Status.PENDING, body="about tides", name="Bob")
+    html = mod_client.get(QUEUE, {"status__exact": "pending", "q": "turbines"}).content.decode()
+    assert "about turbines" in html and "about tides" not in html
+    html = mod_client.get(QUEUE, {"status__exact": "pending", "held_reason__exact": "links"})
+    assert "about tides" not in html.content.decode()
+    html = mod_client.get(QUEUE, {"status__exact": "pending", "q": "Bob"}).content.decode()
+    assert "about tides" in html
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("approve_selected", Status.APPROVED),
+        ("reject_selected", Status.REJECTED),
+        ("mark_selected_as_spam", Status.SPAM),
+    ],
+)
+def test_bulk_actions_change_status_and_log_each_decision(mod_client, moderator, action, status):
+    comments = CommentFactory.create_batch(3, status=Status.PENDING)
+    html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
+    assert {
+        "Approve selected comments",
+        "Reject selected comments",
+        "Mark selected comments as spam",
+    } <= set(__import__("re").findall(r'<option value="\w+">([^<]+)</option>', html))
+    response = mod_client.post(
+        QUEUE + "?status__exact=pending",
+        {"action": action, "_selected_action": [c.pk for c in comments[:2]]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [c.status for c in Comment.objects.order_by("pk")] == [status, status, "pending"]
+    decisions = ModerationDecision.objects.all()
+    assert decisions.count() == 2
+    assert {(d.moderator, d.from_status, d.to_status) for d in decisions} == {
+        (moderator, "pending", status)
+    }
+
+
+def test_one_comment_approved_from_its_page_then_the_next_pending(mod_client):
+    first = CommentFactory(status=Status.PENDING)
+    second = CommentFactory(status=Status.PENDING)
+    url = reverse("admin:comments_comment_change", args=[second.pk])
+    page = mod_client.get(url).content.decode()
+    assert 'name="_moderate" value="approved"' in page
+    response = mod_client.post(
+        url,
+        {
+            "body": second.body,
+            "_moderate": "approved",
+            "_next": "1",
+            "moderation_note": "Fine.",
+            **_empty_inline(),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:comments_comment_change", args=[first.pk])
+    second.refresh_from_db()
+    assert second.status == Status.APPROVED
+    assert second.decisions.get().note == "Fine."
+
+
+def test_rejecting_the_last_pending_returns_to_the_queue(mod_client):
+    only = CommentFactory(status=Status.PENDING)
+    url = reverse("admin:comments_comment_change", args=[only.pk])
+    response = mod_client.post(
+        url, {"body": only.body, "_moderate": "rejected", "_next": "1", **_empty_inline()}
+    )
+    assert response["Location"] == reverse("admin:comments_comment_changelist")
+    only.refresh_from_db()
+    assert only.status == Status.REJECTED
+
+
+def _empty_inline():
+    return {
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "0",
+    }
+
+
+def test_editing_the_text_is_a_logged_redaction_keeping_the_original(mod_client, moderator):
+    comment = CommentFactory(body="My phone is 555-0199, call me")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    mod_client.post(
+        url,
+        {
+            "body": "My phone is [removed], call me",
+            "moderation_note": "Personal data",
+            **_empty_inline(),
+        },
+    )
+    comment.refresh_from_db()
+    assert comment.body == "My phone is [removed], call me"
+    edit = comment.decisions.get()
+    assert edit.action == "edit"
+    assert edit.previous_body == "My phone is 555-0199, call me"
+    assert edit.moderator == moderator and edit.note == "Personal data"
+    page = mod_client.get(url).content.decode()
+    assert "555-0199" in page  # the original is visible in the log
+
+
+def test_a_decision_can_be_undone(mod_client):
+    comment = CommentFactory(status=Status.PENDING)
+    mod_client.post(QUEUE, {"action": "mark_selected_as_spam", "_selected_action": [comment.pk]})
+    decision = comment.decisions.get()
+    response = mod_client.post(reverse("admin:comments_decision_undo", args=[decision.pk]))
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    undo = comment.decisions.get(action="undo")
+    assert (undo.from_status, undo.to_status, undo.undoes) == ("spam", "pending", decision)
+    again = mod_client.post(
+        reverse("admin:comments_decision_undo", args=[decision.pk]), follow=True
+    )
+    assert "already been undone" in again.content.decode()
+
+
+def test_undoing_a_redaction_brings_the_text_back(mod_client):
+    comment = CommentFactory(body="Original words")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    mod_client.post(url, {"body": "Edited words", **_empty_inline()})
+    edit = comment.decisions.get()
+    mod_client.post(reverse("admin:comments_decision_undo", args=[edit.pk]))
+    comment.refresh_from_db()
+    assert comment.body == "Original words"
+
+
+def test_undo_needs_post_and_moderation_rights(client, mod_client):
+    decision = ModerationDecision.objects.create(
+        comment=CommentFactory(), from_status="pending", to_status="approved"
+    )
+    url = reverse("admin:comments_decision_undo", args=[decision.pk])
+    assert mod_client.get(url).status_code == 403
+    viewer = get_user_model().objects.create_user("v", password="pw", is_staff=True)
+    client.force_login(viewer)
+    assert client.post(url).status_code in (302, 403)
+    decision.refresh_from_db()
+    assert not hasattr(decision, "undone_by")
+
+
+def test_admin_index_shows_the_pending_count(mod_client):
+    CommentFactory.create_batch(4, status=Status.PENDING)
+    html = mod_client.get("/admin/").content.decode()
+    assert "<strong>4</strong> comments awaiting moderation" in html
+
+
+def test_moderators_can_moderate_and_edit_lists_but_not_articles(mod_client):
+    article = ArticleFactory()
+    assert mod_client.get(QUEUE + "?status__exact=pending").status_code == 200
+    assert mod_client.get("/admin/comments/moderationrule/add/").status_code == 200
+    assert mod_client.get(f"/admin/articles/article/{article.pk}/change/").status_code == 403
+    assert mod_client.get("/admin/articles/article/add/").status_code == 403
+    html = mod_client.get("/admin/").content.decode()
+    assert "/admin/articles/article/" not in html
+
+
+def test_moderators_group_is_made_by_a_migration():
+    group = Group.objects.get(name="Moderators")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"moderate_comment", "change_comment", "add_moderationrule"} <= codenames
+    assert not any(code.endswith("_article") for code in codenames)

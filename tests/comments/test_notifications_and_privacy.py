@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from comments.models import Comment, Status
+from comments.tasks import notify_moderators
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderators(db):
+    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    get_user_model().objects.create_user("reader", "reader@example.org", "pw")
+    return user
+
+
+def test_posting_queues_one_batched_notification_and_sends_no_mail_itself(
+    article, post_comment, moderators, django_capture_on_commit_callbacks
+):
+    """Posting never waits for mail: it only queues a task, once per batch."""
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_comment(article, comment=f"Pending {n}", email=f"r{n}@example.org")
+    assert mail.outbox == []
+    queued = DBTaskResult.objects.all()
+    assert queued.count() == 1
+    assert queued.get().run_after > timezone.now() + timedelta(seconds=60)
+
+
+def test_the_task_mails_every_moderator_once_about_the_whole_batch(article, moderators):
+    CommentFactory.create_batch(3, article=article, status=Status.PENDING)
+    CommentFactory(article=article, status=Status.APPROVED)
+    assert notify_moderators.call() == 3
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "3 new comments awaiting moderation"
+    assert sorted(message.to) == ["boss@example.org", "mo@example.org"]
+    assert article.headline in message.body
+    assert "/admin/comments/comment/?status__exact=pending" in message.body
+    assert notify_moderators.call() == 0  # nobody is told twice
+    assert len(mail.outbox) == 1
+    assert not Comment.objects.filter(status=Status.PENDING, notified_at__isnull=True).exists()
+
+
+def test_erase_ips_older_than_n_days(article):
+    old = CommentFactory(article=article, ip_address="203.0.113.1")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
+    recent = CommentFactory(article=article, ip_address="203.0.113.2")
+    call_command("erase_comment_ips")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.ip_address is None
+    assert recent.ip_address == "203.0.113.2"
+    call_command("erase_comment_ips", days=0)
+    recent.refresh_from_db()
+    assert recent.ip_address is None
