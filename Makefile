@@ -40,8 +40,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The task worker (moderators' mail) runs beside the web server and stops with it.
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ with the task worker; Ctrl-C stops both."
+	@$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 browser:

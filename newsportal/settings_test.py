@@ -1,6 +1,8 @@
 """Test settings: fast, isolated, and strict about templates."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from .settings import *  # noqa: F403
 from .settings import TEMPLATES
@@ -33,4 +35,7 @@ STORAGES = {
 # A file, not Django's shared in-memory database: the live server's threads then each get their
 # own connection, as in production, and concurrent writers queue in WAL mode instead of failing.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs (a checkout and its clean clone) never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"newsportal-test-{os.getpid()}.sqlite3")
+    }

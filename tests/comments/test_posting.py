@@ -155,3 +155,17 @@ def test_javascript_post_with_errors_returns_the_form_with_the_text(article, pos
     assert payload["ok"] is False
     assert "Keep me" in payload["html"]
     assert "Please enter your name here" in payload["html"]
+
+
+def test_a_failed_csrf_check_explains_and_points_back(article):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(f"/comments/post/{article.pk}/", {"comment": "x"})
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+
+
+def test_an_oversized_post_is_a_400_with_a_message(client, article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(f"/comments/post/{article.pk}/", {"comment": "x" * 5000})
+    assert response.status_code == 400
+    assert "your text is still in the form" in response.content.decode()
