@@ -34,8 +34,12 @@ STORAGES = {
 
 # A file, not Django's shared in-memory database: the live server's threads then each get their
 # own connection, as in production, and concurrent writers queue in WAL mode instead of failing.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+_ENGINE = DATABASES["default"]["ENGINE"]  # noqa: F405
+if _ENGINE == "django.db.backends.sqlite3":
     # One file per test process, so two runs (a checkout and its clean clone) never share it.
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"newsportal-test-{os.getpid()}.sqlite3")
     }
+else:
+    # Likewise on PostgreSQL: a test database of this process's own.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_newsportal_{os.getpid()}"}  # noqa: F405
