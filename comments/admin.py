@@ -111,8 +111,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article", ordering="article__headline")
     def article_column(self, comment):
+        headline = comment.article.headline
+        short = headline if len(headline) <= 48 else headline[:47] + "…"
         return format_html(
-            '<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article.headline
+            '<a href="{}" title="{}">{}</a>', comment.article.get_absolute_url(), headline, short
         )
 
     @admin.display(description="Reason held", ordering="held_reason")
