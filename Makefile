@@ -14,7 +14,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run test lint browser migrate demo clean
+.PHONY: help install run test lint browser migrate demo bench clean
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -72,6 +72,10 @@ test: install browser lint
 	  echo "== test suite on $${DATABASE_URL%%:*} ($$DATABASE_URL) =="; \
 	  CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest || exit 1; \
 	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run sets it)."; fi
+
+# Figures, not pass/fail: server time, queries and size of the reader pages.
+bench: install
+	$(PY) -m tests.benchmarks.bench_pages
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
