@@ -131,3 +131,25 @@ def _encode(picture: PILImage.Image, extension: str) -> bytes:
     else:
         picture.save(buffer, "WEBP", quality=80, method=4)
     return buffer.getvalue()
+
+
+def without_metadata(upload) -> ContentFile:
+    """The uploaded picture re-encoded without EXIF (camera, GPS) or other metadata.
+
+    The orientation EXIF would have applied is applied to the pixels first.
+    """
+    upload.seek(0)
+    with PILImage.open(upload) as picture:
+        image_format = picture.format
+        if image_format == "GIF":  # GIF carries no EXIF; re-encoding would lose animation
+            upload.seek(0)
+            return ContentFile(upload.read(), name=upload.name)
+        upright = ImageOps.exif_transpose(picture)
+        buffer = io.BytesIO()
+        if image_format == "JPEG":
+            upright.convert("RGB").save(buffer, "JPEG", quality=92, optimize=True)
+        elif image_format == "PNG":
+            upright.save(buffer, "PNG", optimize=True)
+        else:
+            upright.save(buffer, "WEBP", quality=90)
+    return ContentFile(buffer.getvalue(), name=PurePosixPath(upload.name).name)

@@ -93,6 +93,10 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            # A new upload: stored without its EXIF/GPS metadata.
+            self.file = images.without_metadata(self.file)
+            self.width = self.height = 0
         if self.file and not (self.width and self.height):
             self.width, self.height = self.file.width, self.file.height
         super().save(*args, **kwargs)
@@ -214,12 +218,16 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # Raised by every save; an editor's form carries the number it started from, so a save
+    # over someone else's newer one is noticed instead of silently overwriting it.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
 
     def __str__(self):
         return self.headline
@@ -231,10 +239,23 @@ class Article(models.Model):
             self.slug = slugify(self.headline)[:200]
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        if self.pk:
+            self.edit_version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def state(self) -> str:
+        """Draft, Scheduled or Published, as the newsroom says it."""
+        if self.status != self.Status.PUBLISHED:
+            return "Draft"
+        if self.published_at and self.published_at > timezone.now():
+            return "Scheduled"
+        return "Published"
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:

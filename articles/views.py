@@ -3,6 +3,7 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from . import conf, meta
@@ -51,7 +52,14 @@ def _section_blocks() -> list[tuple[Section, list[Article]]]:
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    preview = False
+    if article is None:
+        # Staff see drafts and scheduled articles exactly as readers will, marked as previews.
+        if not request.user.has_perm("articles.view_article"):
+            raise Http404("No published article here.")
+        article = get_object_or_404(Article.objects.for_detail(), slug=slug)
+        preview = True
     latest = (
         Article.objects.published()
         .exclude(pk=article.pk)
@@ -66,8 +74,13 @@ def article_detail(request, slug):
         "schema": meta.news_article_schema(request, article),
         "social_meta": meta.social_meta(request, article),
         "current_section_slug": article.section.slug,
+        "preview": preview,
     }
-    return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    if preview:
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def section(request, slug):

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -309,6 +310,44 @@ class CommentPolicyInline(admin.StackedInline):
 admin.site.unregister(Article)
 
 
+def _comment_count(status: str):
+    """A correlated count, so the article list needs no query per row and no join blow-up."""
+    counted = (
+        Comment.objects.filter(article=OuterRef("pk"), status=status)
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 @admin.register(Article)
 class ArticleAdmin(BaseArticleAdmin):
     inlines = [*BaseArticleAdmin.inlines, CommentPolicyInline]
+    list_display = [*BaseArticleAdmin.list_display, "pending_comments", "approved_comments"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                pending_comment_count=_comment_count(Status.PENDING),
+                approved_comment_count=_comment_count(Status.APPROVED),
+            )
+        )
+
+    @admin.display(description="Pending", ordering="pending_comment_count")
+    def pending_comments(self, article):
+        if not article.pending_comment_count:
+            return 0
+        return format_html(
+            '<a href="{}?status__exact=pending&article__id__exact={}">{}</a>',
+            reverse("admin:comments_comment_changelist"),
+            article.pk,
+            article.pending_comment_count,
+        )
+
+    @admin.display(description="Comments", ordering="approved_comment_count")
+    def approved_comments(self, article):
+        return article.approved_comment_count

@@ -95,6 +95,12 @@ class Comment(models.Model):
         return text if len(text) <= 80 else text[:79] + "…"
 
     @property
+    def website(self) -> str:
+        """The commenter's website, only if it is an http(s) address: never a script link,
+        even for a row written behind the form's back."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def reason(self) -> str:
         """What held the comment, as a moderator reads it: 'Links: 3 links'."""
         if not self.held_reason:

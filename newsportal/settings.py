@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "reversion",
+    "django_prose_editor",
     "articles",
     "comments",
 ]
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
         },
@@ -187,9 +190,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 # Every asset is served by the site itself, so the policy can be strict: no inline script, no
-# other origin. data: images are Bootstrap's inline SVG icons.
+# other origin. data: images are Bootstrap's inline SVG icons. The nonce is for the admin's
+# editor, whose import map is an inline script that Django's media rendering stamps with it.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -1,17 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from articles.news_sitemap import news_sitemap, robots_txt
 from articles.sitemaps import SITEMAPS
+
+# Resolved at request time: the static manifest may not exist yet when URLs are imported.
+lazy_static = lazy(static, str)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=lazy_static("img/favicon.png"), permanent=True)),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]

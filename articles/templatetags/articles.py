@@ -2,10 +2,13 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.html import sanitise_body
+from articles.models import Article
 
 register = template.Library()
 
@@ -55,3 +58,13 @@ def page_url(context, number):
 def sanitised_html(body):
     """Article HTML, run through the allow-list again at render time (defence in depth)."""
     return mark_safe(sanitise_body(body))  # noqa: S308 - sanitised by nh3
+
+
+@register.simple_tag
+def newsroom_counts():
+    """Drafts and scheduled articles, for the admin index."""
+    now = timezone.now()
+    return Article.objects.aggregate(
+        drafts=Count("pk", filter=~Q(status=Article.Status.PUBLISHED)),
+        scheduled=Count("pk", filter=Q(status=Article.Status.PUBLISHED, published_at__gt=now)),
+    )

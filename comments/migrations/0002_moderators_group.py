@@ -1,8 +1,9 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from newsportal.roles import grant_group_permissions
+
 GROUP = "Moderators"
-# Moderate and edit comments, keep the block/hold lists, set an article's comment mode, read
+# Moderate and edit comments, keep the block/hold lists, see an article's comment mode, read
 # the log. Nothing of the articles app: moderators cannot edit articles.
 PERMISSIONS = [
     ("comments", "view_comment"),
@@ -18,18 +19,7 @@ PERMISSIONS = [
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally created after migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    for app_label, codename in PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    grant_group_permissions(apps, GROUP, PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):

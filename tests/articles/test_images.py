@@ -86,3 +86,13 @@ def test_a_decompression_bomb_is_refused_before_decoding():
 
 def test_an_image_within_limits_passes():
     validate_image_file(_upload(jpeg_bytes(640, 480)))
+
+
+def test_the_stored_original_has_no_exif_or_gps():
+    exif = PILImage.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}
+    image = ImageFactory(file=ContentFile(jpeg_bytes(700, 400, exif=exif), name="gps.jpg"))
+    with default_storage.open(image.file.name) as stored, PILImage.open(stored) as picture:
+        assert not picture.getexif()
+        assert picture.size == (700, 400)

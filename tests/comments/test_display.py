@@ -201,3 +201,11 @@ def test_article_page_queries_do_not_grow_with_comments(
             assert f"my own pending {scale}" in page(client, article)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_stored_script_address_is_never_a_link(client, article):
+    """Even a row written behind the form's back cannot make the author's name a script link."""
+    CommentFactory(article=article, name="Sneaky", url="javascript:alert(1)")
+    html = page(client, article)
+    assert "javascript:" not in html
+    assert '<span class="comment-author">Sneaky</span>' in html

@@ -1,0 +1,94 @@
+"""The editors' article form: rich-text body, and a guard against overwriting a colleague."""
+
+from django import forms
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from .diffs import field_changes
+from .models import Article
+
+# What the body editor offers; the model's sanitiser (articles/html.py) enforces the same set.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "History": True,
+    "Menu": True,
+}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version this editor started from; see Article.edit_version.
+    started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "standfirst",
+            "body",
+            "section",
+            "tags",
+            "featured_image",
+            "status",
+            "published_at",
+            "is_lead",
+            "updated_at",
+            "correction",
+            "source_name",
+            "source_url",
+            "source_author",
+            "source_is_canonical",
+        ]
+        widgets = {
+            "body": AdminProseEditorWidget(
+                config={"extensions": BODY_EDITOR_EXTENSIONS}, preset="configurable"
+            ),
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "correction": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["started_from_version"].initial = self.instance.edit_version
+
+    def check_for_conflict(self, saved_by: str = "") -> None:
+        """Refuse a save that would overwrite a newer one, saying what the other save changed.
+
+        The editor's text stays in the form; their next save (having seen the message) wins.
+        """
+        started_from = self.cleaned_data.get("started_from_version")
+        if not self.instance.pk or started_from is None:
+            return
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if current.edit_version == started_from:
+            return
+        self.conflict = {
+            "saved_by": saved_by or "Someone",
+            "saved_at": current.modified_at,
+            "changes": field_changes(current, self.cleaned_data, self.changed_data),
+        }
+        self.data = self.data.copy()
+        self.data["started_from_version"] = current.edit_version
+        raise forms.ValidationError(
+            "%(who)s saved this article after you opened it. Your text is still here; the "
+            "differences are listed below. Check them, then save again to keep your version.",
+            code="conflict",
+            params={"who": self.conflict["saved_by"]},
+        )

@@ -1,0 +1,31 @@
+from django.db import migrations
+
+from newsportal.roles import grant_group_permissions
+
+GROUP = "Editors"
+# Write and publish articles; manage sections, tags, authors, images and related links.
+# Nothing of users, groups or comment moderation.
+ARTICLE_MODELS = ["article", "section", "tag", "author", "image", "byline", "relatedlink"]
+PERMISSIONS = [
+    ("articles", f"{action}_{model}")
+    for model in ARTICLE_MODELS
+    for action in ("view", "add", "change", "delete")
+] + [("articles", "publish_article")]
+
+
+def create_group(apps, schema_editor):
+    grant_group_permissions(apps, GROUP, PERMISSIONS)
+
+
+def remove_group(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0002_edit_version_and_publish_permission"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_group, remove_group)]

@@ -1,0 +1,45 @@
+"""Writes of articles that do more than save a row: admin actions and commands call these."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article
+
+
+def _require(user, permission: str) -> None:
+    if user is not None and not user.has_perm(permission):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def article_publish(*, article: Article, user=None, at: datetime | None = None) -> Article:
+    """Publish now, or schedule for `at` (or for the article's own future time, if it has one).
+
+    Scheduling needs no cron: the article appears by itself when its time comes.
+    """
+    _require(user, "articles.publish_article")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    now = timezone.now()
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None or (
+        article.status == Article.Status.DRAFT and article.published_at < now
+    ):
+        article.published_at = now
+    article.status = Article.Status.PUBLISHED
+    article.full_clean()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, user=None) -> Article:
+    """Take an article off the site (back to draft); its publication time is kept."""
+    _require(user, "articles.publish_article")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.status = Article.Status.DRAFT
+    article.save()
+    return article
