@@ -83,39 +83,32 @@ def article_detail(request, slug):
     return response
 
 
+def _archive(request, obj, articles, template: str, **context):
+    """A paginated list of one section's, tag's or author's published articles."""
+    page = _page(request, articles.published().for_listing().newest_first())
+    return render(request, template, {"page_obj": page, "articles": page.object_list, **context})
+
+
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = _page(request, section.articles.published().for_listing().newest_first())
-    return render(
+    return _archive(
         request,
+        section,
+        section.articles,
         "articles/section_detail.html",
-        {
-            "section": section,
-            "page_obj": page,
-            "articles": page.object_list,
-            "current_section_slug": section.slug,
-        },
+        section=section,
+        current_section_slug=section.slug,
     )
 
 
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _page(request, tag.articles.published().for_listing().newest_first())
-    return render(
-        request,
-        "articles/tag_detail.html",
-        {"tag": tag, "page_obj": page, "articles": page.object_list},
-    )
+    return _archive(request, tag, tag.articles, "articles/tag_detail.html", tag=tag)
 
 
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = _page(request, author.articles.published().for_listing().newest_first())
-    return render(
-        request,
-        "articles/author_detail.html",
-        {"author": author, "page_obj": page, "articles": page.object_list},
-    )
+    return _archive(request, author, author.articles, "articles/author_detail.html", author=author)
 
 
 def search(request):

@@ -1,6 +1,7 @@
 """Newsroom roles as auth groups, made and kept by data migrations."""
 
 from django.contrib.auth.management import create_permissions
+from django.db import migrations
 
 
 def grant_group_permissions(apps, group_name: str, permissions: list[tuple[str, str]]) -> None:
@@ -32,3 +33,15 @@ def revoke_group_permissions(apps, group_name: str, permissions: list[tuple[str,
                 codename__in={codename for _, codename in permissions},
             )
         )
+
+
+def group_operation(group_name: str, permissions: list[tuple[str, str]]) -> migrations.RunPython:
+    """The data-migration operation that makes a role's group (and removes it on the way back)."""
+
+    def create(apps, schema_editor):
+        grant_group_permissions(apps, group_name, permissions)
+
+    def remove(apps, schema_editor):
+        apps.get_model("auth", "Group").objects.filter(name=group_name).delete()
+
+    return migrations.RunPython(create, remove)

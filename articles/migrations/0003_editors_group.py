@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from newsportal.roles import grant_group_permissions
+from newsportal.roles import group_operation
 
 GROUP = "Editors"
 # Write and publish articles; manage sections, tags, authors, images and related links.
@@ -13,14 +13,6 @@ PERMISSIONS = [
 ] + [("articles", "publish_article")]
 
 
-def create_group(apps, schema_editor):
-    grant_group_permissions(apps, GROUP, PERMISSIONS)
-
-
-def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0002_edit_version_and_publish_permission"),
@@ -28,4 +20,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_group, remove_group)]
+    operations = [group_operation(GROUP, PERMISSIONS)]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from newsportal.roles import grant_group_permissions
+from newsportal.roles import group_operation
 
 GROUP = "Moderators"
 # Moderate and edit comments, keep the block/hold lists, see an article's comment mode, read
@@ -18,14 +18,6 @@ PERMISSIONS = [
 ]
 
 
-def create_group(apps, schema_editor):
-    grant_group_permissions(apps, GROUP, PERMISSIONS)
-
-
-def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0001_initial"),
@@ -33,4 +25,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_group, remove_group)]
+    operations = [group_operation(GROUP, PERMISSIONS)]
