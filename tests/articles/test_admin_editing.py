@@ -223,3 +223,14 @@ def test_create_editor_makes_an_editor_who_can_write_but_not_moderate(monkeypatc
     assert client.get("/admin/articles/article/add/").status_code == 200
     assert client.get("/admin/comments/comment/?all=1").status_code == 403
     assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_publishing_from_the_list_is_a_revision_too(editor_client, editor):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    editor_client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user == editor
+    assert version.field_dict["status"] == "published"
