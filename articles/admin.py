@@ -13,6 +13,8 @@ from django.views.decorators.csp import csp_override
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsportal.params import whole_number
+
 from . import services
 from .diffs import inline_diff
 from .forms import ArticleAdminForm
@@ -222,9 +224,9 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         versions = Version.objects.get_for_object(article).select_related("revision__user")
         try:
-            older = versions.get(pk=int(request.GET.get("from", "")))
-            newer = versions.get(pk=int(request.GET.get("to", "")))
-        except (ValueError, Version.DoesNotExist):
+            older = versions.get(pk=whole_number(request.GET.get("from")))
+            newer = versions.get(pk=whole_number(request.GET.get("to")))
+        except Version.DoesNotExist:
             raise Http404("Pick two saved versions of this article to compare.") from None
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from newsportal.params import whole_number
+
 from .models import Section
 from .search import clean_query
 
@@ -7,9 +9,9 @@ from .search import clean_query
 def site(request):
     """What every page's frame needs: site name, section navigation, canonical URL, search box."""
     canonical = request.build_absolute_uri(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and page != "1":
-        canonical += f"?page={int(page)}"
+    page = whole_number(request.GET.get("page"))
+    if page and page > 1:
+        canonical += f"?page={page}"
     match = request.resolver_match
     return {
         "site_name": settings.SITE_NAME,

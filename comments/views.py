@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import article_detail
+from newsportal.params import whole_number
 
 from . import session, spam
 from .forms import CommentForm
@@ -105,12 +106,8 @@ def _success(request, article, *, comment):
 
 def _failure(request, article, form):
     if _wants_json(request):
-        parent = str(form.data.get("parent", ""))
-        reply_to = (
-            Comment.objects.filter(pk=int(parent), article=article).first()
-            if parent.isdigit()
-            else None
-        )
+        parent = whole_number(form.data.get("parent"))
+        reply_to = Comment.objects.filter(pk=parent, article=article).first() if parent else None
         html = render_to_string(
             "comments/form.html", {"form": form, "reply_to": reply_to}, request=request
         )

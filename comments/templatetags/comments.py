@@ -2,6 +2,8 @@ import hashlib
 
 from django import template
 
+from newsportal.params import whole_number
+
 from ..models import Comment, Status
 from ..moderation import comments_open
 from ..session import own_comment_ids
@@ -49,10 +51,10 @@ def comments_section(context, article):
 
 def _reply_target(request, article, raw_id=None):
     """The approved comment named by ?replyto= (no JavaScript) or by the posted form."""
-    raw_id = raw_id if raw_id is not None else request.GET.get("replyto", "")
-    if not str(raw_id).isdigit():
+    target_id = whole_number(raw_id if raw_id is not None else request.GET.get("replyto"))
+    if not target_id:
         return None
-    target = Comment.objects.filter(pk=int(raw_id), article=article, status=Status.APPROVED).first()
+    target = Comment.objects.filter(pk=target_id, article=article, status=Status.APPROVED).first()
     return target if target and target.can_be_replied_to else None
 
 
