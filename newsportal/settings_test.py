@@ -43,7 +43,12 @@ class UnfilledTemplateVariable(str):
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnfilledTemplateVariable("%s")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With REDIS_URL set (as in CI) the suite runs against Redis, the production cache; each test
+# process keeps to its own keys.
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"newsportal-test-{os.getpid()}"  # noqa: F405
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsportal-test-media-")
 # Browser tests are served static files straight from static/, without collectstatic.
