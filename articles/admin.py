@@ -1,6 +1,8 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -74,6 +76,14 @@ class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     extra = 0
+    # Narrow inputs, so the whole row fits the form's column on a laptop screen.
+    formfield_overrides = {
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"class": "vSmallField"})
+        },
+    }
     autocomplete_fields = ["target"]
     fields = ["position", "target", "url", "title"]
     verbose_name_plural = "related links (editors' picks, in order; the rest is filled in)"
@@ -163,9 +173,7 @@ class ArticleAdmin(VersionAdmin):
     def publish_selected(self, request, queryset):
         for article in queryset:
             services.article_publish(article=article, user=request.user)
-        self.message_user(
-            request, f"Published or scheduled {queryset.count()} articles.", messages.SUCCESS
-        )
+        self._report(request, "Published or scheduled", queryset.count())
 
     @admin.action(
         description="Unpublish selected articles (back to draft)", permissions=["publish"]
@@ -173,7 +181,11 @@ class ArticleAdmin(VersionAdmin):
     def unpublish_selected(self, request, queryset):
         for article in queryset:
             services.article_unpublish(article=article, user=request.user)
-        self.message_user(request, f"Unpublished {queryset.count()} articles.", messages.SUCCESS)
+        self._report(request, "Unpublished", queryset.count())
+
+    def _report(self, request, verb: str, count: int) -> None:
+        noun = "article" if count == 1 else "articles"
+        self.message_user(request, f"{verb} {count} {noun}.", messages.SUCCESS)
 
     # --- saving without losing anyone's work ---------------------------------------------
 

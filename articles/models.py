@@ -89,6 +89,9 @@ class Image(models.Model):
     rendered_name = models.CharField(max_length=255, editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
     def __str__(self):
         return self.alt_text
 

@@ -18,17 +18,15 @@ def _require(user, permission: str) -> None:
 def article_publish(*, article: Article, user=None, at: datetime | None = None) -> Article:
     """Publish now, or schedule for `at` (or for the article's own future time, if it has one).
 
-    Scheduling needs no cron: the article appears by itself when its time comes.
+    An article that already has a publication time keeps it: one taken down and put back is the
+    same story, not a new one. Scheduling needs no cron: the article appears by itself.
     """
     _require(user, "articles.publish_article")
     article = Article.objects.select_for_update().get(pk=article.pk)
-    now = timezone.now()
     if at is not None:
         article.published_at = at
-    elif article.published_at is None or (
-        article.status == Article.Status.DRAFT and article.published_at < now
-    ):
-        article.published_at = now
+    elif article.published_at is None:
+        article.published_at = timezone.now()
     article.status = Article.Status.PUBLISHED
     article.full_clean()
     article.save()

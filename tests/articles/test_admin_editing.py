@@ -234,3 +234,20 @@ def test_publishing_from_the_list_is_a_revision_too(editor_client, editor):
     version = Version.objects.get_for_object(article).get()
     assert version.revision.user == editor
     assert version.field_dict["status"] == "published"
+
+
+def test_an_article_taken_down_and_put_back_keeps_its_date(editor_client):
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=3))
+    original = article.published_at
+    for action in ("unpublish_selected", "publish_selected"):
+        response = editor_client.post(
+            "/admin/articles/article/",
+            {"action": action, "_selected_action": [article.pk]},
+            follow=True,
+        )
+    assert "Published or scheduled 1 article." in response.content.decode(), [
+        str(m) for m in response.context["messages"]
+    ]
+    article.refresh_from_db()
+    assert article.state == "Published"
+    assert article.published_at == original
