@@ -96,3 +96,9 @@ def test_the_stored_original_has_no_exif_or_gps():
     with default_storage.open(image.file.name) as stored, PILImage.open(stored) as picture:
         assert not picture.getexif()
         assert picture.size == (700, 400)
+
+
+def test_a_file_over_the_size_limit_gets_a_clear_message(monkeypatch):
+    monkeypatch.setattr(conf, "IMAGE_MAX_BYTES", 10_000)
+    with pytest.raises(ValidationError, match=r"This file is .*; images may be at most 9\.8"):
+        validate_image_file(_upload(jpeg_bytes(1600, 1600, colour="#123456") + b"\0" * 20_000))
