@@ -230,3 +230,17 @@ def test_moderators_group_is_made_by_a_migration():
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"moderate_comment", "change_comment", "add_moderationrule"} <= codenames
     assert not any(code.endswith("_article") for code in codenames)
+
+
+def test_the_queue_runs_the_same_queries_for_5_or_40_pending_comments(
+    mod_client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CommentFactory.create_batch(5, status=Status.PENDING)
+    with CaptureQueriesContext(connection) as few:
+        mod_client.get(QUEUE + "?status__exact=pending")
+    CommentFactory.create_batch(35, status=Status.PENDING)
+    with django_assert_num_queries(len(few.captured_queries)):
+        mod_client.get(QUEUE + "?status__exact=pending")
