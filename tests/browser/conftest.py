@@ -121,3 +121,46 @@ def pytest_runtest_makereport(item, call):
             else:
                 report.sections.append(("failure screenshot", str(path)))
     return report
+
+
+def open_tab(browser, **options):
+    """A desktop tab in a browser context of its own; use with `yield from` in a fixture.
+
+    Each extra tab is a Page fixture of its own (not a factory) so that the failure hook above
+    screenshots it.
+    """
+    context = browser.new_context(**{**DESKTOP, **options})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+# The role groups' permissions, as the data migrations grant them.
+ROLE_MIGRATIONS = {
+    "Editors": [
+        "articles.migrations.0003_editors_group",
+        "comments.migrations.0003_editors_set_comment_mode",
+    ],
+    "Moderators": ["comments.migrations.0002_moderators_group"],
+}
+STAFF_PASSWORD = "a-Strong-staff-pass-123"
+
+
+def staff_member(username: str, role: str):
+    """A staff user in a role's group. Live-server tests flush the database, which removes what
+    the data migrations made, so the group is made again from the same permission lists."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from newsportal.roles import grant_group_permissions
+
+    for module in ROLE_MIGRATIONS[role]:
+        grant_group_permissions(apps, role, import_module(module).PERMISSIONS)
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", STAFF_PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user

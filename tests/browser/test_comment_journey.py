@@ -3,21 +3,17 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article
 from comments.models import Comment, Status
+from tests.browser.conftest import STAFF_PASSWORD, open_tab, staff_member
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.browser
 
 SEED_PATH = f"/news/{SEED_SLUG}/"
-DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
-MODERATOR_PASSWORD = "a-Strong-pass-123"
-MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "moderate_comment"]
 AWAITING = "Your comment is awaiting moderation."
 
 # What a reader might paste into any field, hoping the page runs it.
@@ -58,52 +54,34 @@ def _comments_accept_quick_readers(settings):
     settings.COMMENTS_RATE_LIMIT = 1000
 
 
-def _open_tab(browser, **options):
-    context = browser.new_context(viewport=DESKTOP_VIEWPORT, **options)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-# Each is a Page fixture of its own (not a factory) so that conftest's failure hook screenshots it.
 @pytest.fixture
 def second_page(browser):
     """Another reader: a separate desktop browser context, with JavaScript."""
-    yield from _open_tab(browser)
+    yield from open_tab(browser)
 
 
 @pytest.fixture
 def no_js_page(browser):
     """A reader whose browser runs no JavaScript."""
-    yield from _open_tab(browser, java_script_enabled=False)
+    yield from open_tab(browser, java_script_enabled=False)
 
 
 @pytest.fixture
 def second_no_js_page(browser):
     """Another reader without JavaScript, in a context of their own."""
-    yield from _open_tab(browser, java_script_enabled=False)
+    yield from open_tab(browser, java_script_enabled=False)
 
 
 @pytest.fixture
 def moderator_page(browser):
     """The moderator's own browser, for the admin."""
-    yield from _open_tab(browser)
+    yield from open_tab(browser)
 
 
 @pytest.fixture
 def moderator(transactional_db):
-    """A staff member in the Moderators group (made here if a flush removed the migration's)."""
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="comments", codename__in=MODERATOR_PERMISSIONS
-        )
-    )
-    user = get_user_model().objects.create_user(
-        "moderator", "mod@example.org", MODERATOR_PASSWORD, is_staff=True
-    )
-    user.groups.add(group)
-    return user
+    """A staff member in the Moderators group."""
+    return staff_member("moderator", "Moderators")
 
 
 def _seed_article() -> Article:
@@ -135,7 +113,7 @@ def _post(form):
 def _log_in_as_moderator(tab, site, moderator):
     tab.goto(f"{site}/admin/login/")
     tab.locator("#id_username").fill(moderator.username)
-    tab.locator("#id_password").fill(MODERATOR_PASSWORD)
+    tab.locator("#id_password").fill(STAFF_PASSWORD)
     tab.get_by_role("button", name="Log in").click()
     expect(tab).to_have_url(f"{site}/admin/")
 

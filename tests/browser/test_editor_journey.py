@@ -1,6 +1,5 @@
 """The editors' admin in a real browser: writing, previewing, scheduling, unpublishing."""
 
-import importlib
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -8,8 +7,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -18,18 +15,10 @@ from playwright.sync_api import expect
 
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article, Image
+from tests.browser.conftest import STAFF_PASSWORD, open_tab, staff_member
 
 pytestmark = pytest.mark.browser
 
-# The Editors group's permissions are the data migrations' own lists (the articles app makes the
-# group, the comments app adds its per-article comment policy), so the test cannot drift from them.
-EDITORS = importlib.import_module("articles.migrations.0003_editors_group")
-EDITOR_PERMISSIONS = [
-    *EDITORS.PERMISSIONS,
-    *importlib.import_module("comments.migrations.0003_editors_set_comment_mode").PERMISSIONS,
-]
-EDITOR_PASSWORD = "an-Editor-pass-456"
-DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 CHANGE_PAGE = re.compile(r"/admin/articles/article/(\d+)/change/$")
 
 HEADLINE = "Kestrel Bay tide gauge logs record autumn surge"
@@ -58,39 +47,23 @@ OVERFLOW_JS = """
 """
 
 
-def _open_tab(browser, **options):
-    context = browser.new_context(viewport=DESKTOP_VIEWPORT, **options)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
 # A Page fixture of its own (not a factory) so that conftest's failure hook screenshots it.
 @pytest.fixture
 def reader_page(browser):
     """An anonymous reader's browser, with cookies of its own."""
-    yield from _open_tab(browser)
+    yield from open_tab(browser)
 
 
 @pytest.fixture
 def editor(transactional_db):
-    """A staff member in the Editors group (made here if a flush removed the migration's)."""
-    group, _ = Group.objects.get_or_create(name=EDITORS.GROUP)
-    for app_label, codename in EDITOR_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    user = get_user_model().objects.create_user(
-        "editor", "editor@example.org", EDITOR_PASSWORD, is_staff=True
-    )
-    user.groups.add(group)
-    return user
+    """A staff member in the Editors group."""
+    return staff_member("editor", "Editors")
 
 
 def _log_in_as_editor(tab, site, editor):
     tab.goto(f"{site}/admin/login/")
     tab.locator("#id_username").fill(editor.username)
-    tab.locator("#id_password").fill(EDITOR_PASSWORD)
+    tab.locator("#id_password").fill(STAFF_PASSWORD)
     tab.get_by_role("button", name="Log in").click()
     expect(tab).to_have_url(f"{site}/admin/")
 
