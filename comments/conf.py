@@ -20,6 +20,10 @@ DEFAULTS = {
     "COMMENTS_MAX_FORM_AGE_SECONDS": 24 * 60 * 60,
     "COMMENTS_RATE_LIMIT": 5,
     "COMMENTS_RATE_WINDOW_SECONDS": 60,
+    # How many reverse proxies (load balancer, CDN) stand in front of the site and append to
+    # X-Forwarded-For. 0 trusts nothing but the connection's own address, which is right when
+    # browsers connect directly; behind one proxy every reader would otherwise share its IP.
+    "COMMENTS_TRUSTED_PROXIES": 0,
     # More links than this holds a comment for review.
     "COMMENTS_MAX_LINKS": 2,
     "COMMENTS_IP_RETENTION_DAYS": 90,

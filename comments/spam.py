@@ -1,6 +1,7 @@
 """Request-level spam checks that need no third party: honeypot, fill time, rate, repeats."""
 
 import hashlib
+import ipaddress
 
 from django.core import signing
 from django.core.cache import cache
@@ -32,6 +33,28 @@ def token_problem(token: str) -> str | None:
     if timezone.now().timestamp() - issued < setting("COMMENTS_MIN_FILL_SECONDS"):
         return "That was quicker than we expected. Please check your comment and send it again."
     return None
+
+
+def client_ip(request) -> str | None:
+    """The reader's IP address: the connection's, or the one the trusted proxies saw.
+
+    Only the addresses appended by our own proxies are believed; anything further left in
+    X-Forwarded-For was written by the client and could be forged.
+    """
+    proxies = setting("COMMENTS_TRUSTED_PROXIES")
+    address = request.META.get("REMOTE_ADDR") or None
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def _rate_key(ip: str) -> str:

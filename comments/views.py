@@ -54,7 +54,8 @@ def post_comment(request, article_id):
                 )
                 form.data = form.data.copy()
                 form.data["parent"] = ""
-        if form.is_valid() and spam.rate_limited(request.META.get("REMOTE_ADDR", "")):
+        ip_address = spam.client_ip(request)
+        if form.is_valid() and spam.rate_limited(ip_address or ""):
             form.add_error(
                 None,
                 "You are commenting faster than we can read. Please wait a minute and send "
@@ -69,7 +70,7 @@ def post_comment(request, article_id):
                     email=form.cleaned_data["email"],
                     url=form.cleaned_data["url"],
                     body=form.cleaned_data["comment"],
-                    ip_address=request.META.get("REMOTE_ADDR") or None,
+                    ip_address=ip_address,
                     user_agent=request.headers.get("User-Agent", ""),
                 )
             except ValidationError as error:

@@ -220,3 +220,5 @@ LOGGING = {
 
 # Site policies that editors may tune; each app names and defaults its own in its conf module.
 ARTICLES_RELATED_COUNT = env.int("ARTICLES_RELATED_COUNT", default=4)
+# Deployment fact, not policy: how many reverse proxies append to X-Forwarded-For.
+COMMENTS_TRUSTED_PROXIES = env.int("COMMENTS_TRUSTED_PROXIES", default=0)

@@ -148,3 +148,35 @@ def test_words_match_whole_words_only(article, post_comment, settings):
     ModerationRule.objects.create(kind="blocked_word", value="ass")
     post_comment(article, comment="A classic assessment of the class.")
     assert Comment.objects.get().held_reason == HoldReason.FIRST_COMMENT
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "remote", "expected"),
+    [
+        (0, "203.0.113.5", "10.0.0.1", "10.0.0.1"),  # no proxy trusted: the header is ignored
+        (1, "203.0.113.5", "10.0.0.1", "203.0.113.5"),
+        (1, "6.6.6.6, 203.0.113.5", "10.0.0.1", "203.0.113.5"),  # the forged left part ignored
+        (2, "198.51.100.7, 203.0.113.5", "10.0.0.1", "198.51.100.7"),
+        (1, "not-an-ip", "10.0.0.1", None),
+        (1, "", "10.0.0.1", "10.0.0.1"),
+    ],
+)
+def test_client_ip_believes_only_trusted_proxies(
+    rf, settings, proxies, forwarded, remote, expected
+):
+    settings.COMMENTS_TRUSTED_PROXIES = proxies
+    request = rf.post("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert spam.client_ip(request) == expected
+
+
+def test_behind_a_proxy_readers_are_rate_limited_one_by_one(
+    client, article, post_comment, settings
+):
+    settings.COMMENTS_TRUSTED_PROXIES = 1
+    settings.COMMENTS_RATE_LIMIT = 1
+    for n, reader_ip in enumerate(["203.0.113.1", "203.0.113.2"]):
+        response = post_comment(
+            article, comment=f"Reader {n}", headers={"X-Forwarded-For": reader_ip}
+        )
+        assert response.status_code == 302
+    assert Comment.objects.get(body="Reader 1").ip_address == "203.0.113.2"
