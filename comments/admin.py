@@ -84,6 +84,10 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
     inlines = [DecisionInline]
     change_list_template = "admin/comments/comment/change_list.html"
+
+    class Media:
+        js = ["js/admin-moderation.js"]
+
     change_form_template = "admin/comments/comment/change_form.html"
     fieldsets = [
         (None, {"fields": ["status", "reason_column", "article_column", "parent"]}),

@@ -164,3 +164,14 @@ def staff_member(username: str, role: str):
     )
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def log_in(tab, site: str, user) -> None:
+    """Log a staff member in through the admin's own login form."""
+    from playwright.sync_api import expect
+
+    tab.goto(f"{site}/admin/login/")
+    tab.locator("#id_username").fill(user.username)
+    tab.locator("#id_password").fill(STAFF_PASSWORD)
+    tab.get_by_role("button", name="Log in").click()
+    expect(tab).to_have_url(f"{site}/admin/")

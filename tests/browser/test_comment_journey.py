@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article
 from comments.models import Comment, Status
-from tests.browser.conftest import STAFF_PASSWORD, open_tab, staff_member
+from tests.browser.conftest import log_in, open_tab, staff_member
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.browser
@@ -110,14 +110,6 @@ def _post(form):
     form.get_by_role("button", name="Post Comment").click()
 
 
-def _log_in_as_moderator(tab, site, moderator):
-    tab.goto(f"{site}/admin/login/")
-    tab.locator("#id_username").fill(moderator.username)
-    tab.locator("#id_password").fill(STAFF_PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    expect(tab).to_have_url(f"{site}/admin/")
-
-
 def _record_dialogs(tab, dialogs):
     def on_dialog(dialog):
         dialogs.append(f"{tab.url}: {dialog.type} {dialog.message!r}")
@@ -158,7 +150,7 @@ def test_comment_with_javascript_waits_for_moderation_then_appears_after_bulk_ap
     assert _approved_count_in_heading(second_page) == count_before
     screenshot(second_page, "comments-js-2-reader-B-before")
 
-    _log_in_as_moderator(moderator_page, site, moderator)
+    log_in(moderator_page, site, moderator)
     expect(moderator_page.locator("#moderation-summary")).to_contain_text(
         "1 comment awaiting moderation"
     )
@@ -323,7 +315,7 @@ def test_script_in_every_field_renders_as_text_and_opens_no_dialog(
         status=Status.PENDING,
     )
 
-    _log_in_as_moderator(moderator_page, site, moderator)
+    log_in(moderator_page, site, moderator)
     moderator_page.goto(f"{site}/admin/comments/comment/?status__exact=pending")
     rows = moderator_page.locator("#result_list tbody tr")
     expect(rows).to_have_count(2)

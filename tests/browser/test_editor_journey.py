@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article, Image
-from tests.browser.conftest import STAFF_PASSWORD, open_tab, staff_member
+from tests.browser.conftest import log_in, open_tab, staff_member
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +58,6 @@ def reader_page(browser):
 def editor(transactional_db):
     """A staff member in the Editors group."""
     return staff_member("editor", "Editors")
-
-
-def _log_in_as_editor(tab, site, editor):
-    tab.goto(f"{site}/admin/login/")
-    tab.locator("#id_username").fill(editor.username)
-    tab.locator("#id_password").fill(STAFF_PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    expect(tab).to_have_url(f"{site}/admin/")
 
 
 def _jpeg(width=1200, height=675) -> bytes:
@@ -127,7 +119,7 @@ def test_editor_writes_previews_and_schedules_an_article_that_appears_on_time(
     # Travelling from the real present keeps sessions and CSRF tokens valid; later shifts are
     # minutes only. The live server runs in this process, so it travels too.
     with time_machine.travel(timezone.now(), tick=True) as traveller:
-        _log_in_as_editor(page, site, editor)
+        log_in(page, site, editor)
 
         page.goto(f"{site}/admin/articles/image/add/")
         page.locator("input[name=file]").set_input_files(
@@ -284,7 +276,7 @@ def test_bulk_unpublish_takes_an_article_off_the_site(site, page, reader_page, e
     reader_page.goto(f"{site}/")
     expect(reader_page.locator(f"main a[href='{path}']").first).to_be_visible()
 
-    _log_in_as_editor(page, site, editor)
+    log_in(page, site, editor)
 
     def run_action(label: str, message: str, state: str):
         page.goto(f"{site}/admin/articles/article/")
@@ -330,7 +322,7 @@ def test_admin_screens_for_editors_fit_and_have_no_console_errors(site, page, ed
     )
     page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
     seed = Article.objects.get(slug=SEED_SLUG)
-    _log_in_as_editor(page, site, editor)
+    log_in(page, site, editor)
 
     for url in (
         f"{site}/admin/articles/article/add/",
