@@ -9,7 +9,8 @@ CHROMIUM ?= /usr/bin/chromium
 
 # The first Python 3.12+ on this machine: PYTHON=..., python3.x on PATH, then pyenv's versions.
 PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
-	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	$$(ls -d $${PYENV_ROOT:-$${HOME:-/root}/.pyenv}/versions/3.1[2-9]*/bin/python3 \
+	        /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	  path=$$(command -v $$candidate 2>/dev/null) || continue; \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
