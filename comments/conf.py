@@ -7,8 +7,10 @@ use, so tests and deployments can change them without touching code.
 from django.conf import settings
 
 DEFAULTS = {
-    # "pre": every comment waits for a moderator; "known": an author with an earlier approved
-    # comment is approved at once; "closed": no new comments. Articles can override it.
+    # "pre": every comment waits for a moderator; "known": an author whose earlier comment from
+    # the same browser (session) was approved, under the same e-mail, is approved at once (an
+    # e-mail alone proves nothing: anyone can type a regular's address); "closed": no new
+    # comments. Articles can override it.
     "COMMENTS_MODERATION": "pre",
     # Close comments this many days after publication; None keeps them open.
     "COMMENTS_CLOSE_AFTER_DAYS": None,

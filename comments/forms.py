@@ -2,15 +2,25 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.core.validators import URLValidator
+from django.urls import reverse
 
-from . import conf, spam
+from . import conf, session, spam, text
 from .models import Comment
+from .threads import reply_target
 
+# What undecodable bytes become when Django decodes a request.
 INVALID_TEXT = "\ufffd"
 
 
 class PostButton(Submit):
-    field_classes = "btn btn-dark"  # what undecodable bytes become when Django decodes the request
+    field_classes = "btn btn-dark"
+
+
+class WebAddressField(forms.URLField):
+    """A web page's address: http or https only (replacing, not adding to, URLField's own
+    validator, so that a bad address gets one message rather than two)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
 
 class CommentForm(forms.Form):
@@ -45,12 +55,11 @@ class CommentForm(forms.Form):
             "It can be at most %(limit_value)d characters.",
         },
     )
-    url = forms.URLField(
+    url = WebAddressField(
         label="Website",
         required=False,
         max_length=conf.MAX_URL_LENGTH,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         error_messages={
             "invalid": "Please enter a web address starting with http:// or https://",
             "max_length": "Please use a web address of at most %(limit_value)d characters.",
@@ -60,7 +69,7 @@ class CommentForm(forms.Form):
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     issued = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: invisible to people (and to screen readers), irresistible to form-filling
     # bots. A filled one drops the comment silently.
@@ -73,6 +82,8 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        # The approved comment this one answers, once `clean_parent` has found it.
+        self.reply_to: Comment | None = None
         if not self.is_bound:
             self.initial.setdefault("issued", spam.issue_token())
         self.fields["comment"].widget.attrs["maxlength"] = conf.MAX_BODY_LENGTH
@@ -103,25 +114,48 @@ class CommentForm(forms.Form):
             ),
         )
 
+    @classmethod
+    def for_article(cls, article, request, data=None) -> "CommentForm":
+        """The form under `article`, filled in with the details this browser asked us to keep."""
+        return cls(
+            data,
+            article=article,
+            action=reverse("comments:post", kwargs={"article_id": article.pk}),
+            initial=session.saved_author(request),
+        )
+
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("homepage"))
 
-    def _clean_text(self, name: str) -> str:
-        value = self.cleaned_data.get(name, "")
+    def _clean_text(self, name: str, *, hidden_allowed=False) -> str:
+        value = text.without_control_characters(self.cleaned_data.get(name, ""))
         if INVALID_TEXT in value:
             raise forms.ValidationError(
                 "Part of this text could not be read (it was not valid UTF-8). "
                 "Please check it and send it again.",
                 code="invalid_utf8",
             )
+        if not hidden_allowed and (hidden := text.hidden_characters(value)):
+            raise forms.ValidationError(
+                "This contains characters that are invisible or change the direction of the "
+                "text (%(characters)s). Please type it again without them.",
+                code="hidden_characters",
+                params={"characters": ", ".join(hidden)},
+            )
         return value.strip()
 
     def clean_comment(self):
-        text = self._clean_text("comment")
-        if not text:
+        # Invisible characters have honest uses in running text (Thai word breaks); direction
+        # overrides have none a reader would miss, and could reverse the words after them.
+        body = "".join(
+            char
+            for char in self._clean_text("comment", hidden_allowed=True)
+            if char not in text.BIDI_CONTROLS
+        ).strip()
+        if not body:
             raise forms.ValidationError("Please enter your comment!", code="required")
-        return text
+        return body
 
     def clean_name(self):
         name = self._clean_text("name")
@@ -134,6 +168,27 @@ class CommentForm(forms.Form):
 
     def clean_url(self):
         return self._clean_text("url")
+
+    def clean_parent(self):
+        """The approved comment being answered, found the one way readers may see comments."""
+        raw_id = self.cleaned_data.get("parent")
+        if not raw_id:
+            return None
+        self.reply_to = reply_target(self.article, raw_id)
+        if self.reply_to is None:
+            # Posted as a new comment if sent again: the reader's text is kept either way.
+            self.data = self.data.copy()
+            self.data["parent"] = ""
+            # Said above the form, not beside the (hidden) field.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    "The comment you were replying to can no longer take replies. "
+                    "Your text is still here: post it as a new comment instead.",
+                    code="bad_parent",
+                ),
+            )
+        return self.reply_to
 
     def clean(self):
         cleaned = super().clean()

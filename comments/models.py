@@ -1,10 +1,12 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from articles.models import Article
 
-from . import conf
+from . import conf, text
 from .querysets import CommentQuerySet
 
 
@@ -17,7 +19,7 @@ class Status(models.TextChoices):
 
 class Mode(models.TextChoices):
     PRE = "pre", "Pre-moderated: every comment waits for a moderator"
-    KNOWN = "known", "Approve authors with an earlier approved comment"
+    KNOWN = "known", "Approve authors whose earlier comment from the same browser was approved"
     CLOSED = "closed", "Closed: no new comments"
 
 
@@ -52,6 +54,9 @@ class Comment(models.Model):
     email = models.EmailField(max_length=conf.MAX_EMAIL_LENGTH)
     url = models.URLField("website", max_length=conf.MAX_URL_LENGTH, blank=True)
     body = models.TextField("comment", max_length=conf.MAX_BODY_LENGTH)
+    # The body's words, normalised and hashed: a repeat that differs only in spacing, case or
+    # invisible characters is still a repeat.
+    body_fingerprint = models.CharField(max_length=64, editable=False, blank=True)
 
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     held_reason = models.CharField(
@@ -70,7 +75,8 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [
-            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx")
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            models.Index(fields=["article", "body_fingerprint"], name="comment_repeat_idx"),
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
 
@@ -78,6 +84,9 @@ class Comment(models.Model):
         return f"{self.name} on {self.article}: {self.excerpt}"
 
     def save(self, *args, **kwargs):
+        self.body_fingerprint = body_fingerprint(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_fingerprint"}
         if self.parent_id:
             self.depth = self.parent.depth + 1
             self.thread_id = self.parent.thread_id or self.parent_id
@@ -113,6 +122,10 @@ class Comment(models.Model):
         return self.status == Status.APPROVED and self.depth + 1 < conf.setting(
             "COMMENTS_MAX_DEPTH"
         )
+
+
+def body_fingerprint(body: str) -> str:
+    return hashlib.sha256(text.fingerprint(body).encode()).hexdigest()
 
 
 class ArticleCommentPolicy(models.Model):
@@ -191,3 +204,26 @@ class ModerationDecision(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:comments_comment_change", args=[self.comment_id])
+
+
+class ThrottleState(models.Model):
+    """Where one client stands against one rate limit (see `throttle.py`).
+
+    Kept in the database, not in a per-process cache: every worker and every server counts
+    against the same row, SQLite-only deployments included.
+    """
+
+    scope = models.CharField(max_length=40)
+    # A keyed hash of the client's address, never the address itself.
+    client = models.CharField(max_length=64)
+    # GCRA's "theoretical arrival time": the limit is reached while it is more than the
+    # window's tolerance ahead of now; in the past, the client has its whole allowance back.
+    theoretical_arrival = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "client"], name="throttle_state_once")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.client[:8]}…: {self.theoretical_arrival:%H:%M:%S}"

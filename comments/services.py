@@ -1,5 +1,6 @@
 """Writes that do more than save a row. Views, admin actions, commands and tasks call these."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,14 +24,30 @@ def comment_submit(
     parent: Comment | None = None,
     ip_address: str | None = None,
     user_agent: str = "",
+    author_comment_ids: Sequence[int] = (),
 ) -> Comment:
-    """Store a reader's comment with the status and reason the moderation policy gives it."""
+    """Store a reader's comment with the status and reason the moderation policy gives it.
+
+    `author_comment_ids` are the comments this author is known to have written: those posted
+    from the same browser session. Only they can make an author "known"; an e-mail address
+    anyone can type proves nothing.
+    """
     if not moderation.comments_open(article):
         raise ValidationError("Comments are closed on this article.", code="closed")
     if parent is not None and (parent.article_id != article.pk or not parent.can_be_replied_to):
-        raise ValidationError("This comment cannot be replied to.", code="bad_parent")
+        raise ValidationError(
+            "The comment you were replying to can no longer take replies. "
+            "Your text is still here: post it as a new comment instead.",
+            code="bad_parent",
+        )
     verdict = moderation.assess(
-        article=article, name=name, email=email, url=url, body=body, ip=ip_address
+        article=article,
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        ip=ip_address,
+        author_comment_ids=author_comment_ids,
     )
     comment = Comment(
         article=article,

@@ -1,12 +1,16 @@
-"""What a reader's browser remembers: their own pending comments and, if asked, their details."""
+"""What the site remembers for a reader's browser: their own comments and, if asked, their details.
 
-from django.core import signing
+Both live in the server-side session (the browser holds only the session id), so nothing a
+reader typed travels in a cookie, and both last as long as the session: SESSION_COOKIE_AGE (two
+weeks) after the reader's last comment.
+"""
 
 OWN_COMMENTS_KEY = "comments_own"
 OWN_COMMENTS_LIMIT = 100
-AUTHOR_COOKIE = "comment_author"
-AUTHOR_COOKIE_SALT = "comments.author"
-AUTHOR_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+AUTHOR_KEY = "comments_author"
+AUTHOR_FIELDS = ("name", "email", "url")
+# Earlier versions kept the details in this signed (readable) cookie; it is removed on sight.
+LEGACY_AUTHOR_COOKIE = "comment_author"
 
 
 def own_comment_ids(request) -> list[int]:
@@ -23,29 +27,19 @@ def remember_own_comment(request, comment_id: int) -> None:
 
 def saved_author(request) -> dict:
     """The name, email and website the reader asked us to remember, if any."""
-    try:
-        saved = request.get_signed_cookie(
-            AUTHOR_COOKIE, salt=AUTHOR_COOKIE_SALT, max_age=AUTHOR_COOKIE_MAX_AGE
-        )
-        details = signing.loads(saved, salt=AUTHOR_COOKIE_SALT)
-    except (KeyError, signing.BadSignature, ValueError):
+    if not hasattr(request, "session"):
         return {}
+    details = request.session.get(AUTHOR_KEY)
     if not isinstance(details, dict):
         return {}
-    return {key: str(details.get(key, ""))[:250] for key in ("name", "email", "url")}
+    return {key: str(details.get(key, ""))[:250] for key in AUTHOR_FIELDS}
 
 
 def save_author(request, response, details: dict | None) -> None:
-    """Remember (or, with None, forget) the reader's details in a signed, HTTP-only cookie."""
+    """Remember (or, with None, forget) the reader's details for their next comment."""
     if details is None:
-        response.delete_cookie(AUTHOR_COOKIE)
-        return
-    response.set_signed_cookie(
-        AUTHOR_COOKIE,
-        signing.dumps(details, salt=AUTHOR_COOKIE_SALT),
-        salt=AUTHOR_COOKIE_SALT,
-        max_age=AUTHOR_COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+        request.session.pop(AUTHOR_KEY, None)
+    else:
+        request.session[AUTHOR_KEY] = {key: details.get(key, "") for key in AUTHOR_FIELDS}
+    if LEGACY_AUTHOR_COOKIE in request.COOKIES:
+        response.delete_cookie(LEGACY_AUTHOR_COOKIE)

@@ -1,14 +1,13 @@
 """Request-level spam checks that need no third party: honeypot, fill time, rate, repeats."""
 
-import hashlib
 import ipaddress
 
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 
 from .conf import setting
-from .models import Comment
+from .models import Comment, body_fingerprint
+from .throttle import throttle_wait
 
 _SALT = "comments.form-issued"
 
@@ -57,25 +56,19 @@ def client_ip(request) -> str | None:
         return None
 
 
-def _rate_key(ip: str) -> str:
-    return "comments:rate:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
-
-
-def rate_limited(ip: str) -> bool:
-    """Count one attempt from `ip`; True once it is past the limit for the current window."""
-    key = _rate_key(ip)
-    window = setting("COMMENTS_RATE_WINDOW_SECONDS")
-    cache.add(key, 0, timeout=window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        attempts = 1
-    return attempts > setting("COMMENTS_RATE_LIMIT")
+def rate_limit_wait(ip: str | None) -> int:
+    """Count one comment attempt from `ip`: 0 if it may go ahead, else seconds to wait."""
+    return throttle_wait(
+        scope="comment",
+        client=ip or "",
+        limit=setting("COMMENTS_RATE_LIMIT"),
+        window=setting("COMMENTS_RATE_WINDOW_SECONDS"),
+    )
 
 
 def is_duplicate(*, article_id: int, email: str, body: str) -> bool:
-    """The same text from the same email on the same article, already stored."""
+    """The same words from the same email on the same article, already stored (spacing, case,
+    punctuation and invisible characters aside)."""
     return Comment.objects.filter(
-        article_id=article_id, email__iexact=email.strip(), body=body.strip()
+        article_id=article_id, email__iexact=email.strip(), body_fingerprint=body_fingerprint(body)
     ).exists()

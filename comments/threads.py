@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 
 from articles.models import Article
+from newsportal.params import whole_number
 
 from .conf import setting
 from .models import Comment
@@ -57,3 +58,14 @@ def page_of(comment: Comment, *, own_ids) -> int:
         .count()
     )
     return earlier // setting("COMMENTS_PER_PAGE") + 1
+
+
+def reply_target(article: Article, raw_id) -> Comment | None:
+    """The comment a reader may answer, named by an id from a form or a URL: approved, on this
+    article, and not too deep. Every reader-facing lookup of one comment goes through here, so a
+    pending, rejected or spam comment is never named to anyone."""
+    comment_id = whole_number(raw_id) if isinstance(raw_id, str) else raw_id
+    if not comment_id:
+        return None
+    target = Comment.objects.approved().filter(pk=comment_id, article=article).first()
+    return target if target and target.can_be_replied_to else None

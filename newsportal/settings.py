@@ -5,6 +5,7 @@ DEBUG on. With DJANGO_DEBUG=False the settings are strict: a real secret key and
 are required, and `manage.py check --deploy` is clean.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "reversion",
     "django_prose_editor",
+    "axes",
+    "newsportal",
     "articles",
     "comments",
 ]
@@ -64,11 +67,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads request.POST (the CSRF check does): refuses public bodies no page sends.
+    "newsportal.request_bodies.PublicRequestBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsportal.urls"
@@ -121,10 +128,37 @@ if REDIS_URL:
             "KEY_PREFIX": "newsportal",
         }
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Production without Redis: a cache every worker and server shares (`manage.py
+    # createcachetable` makes its table; `make` runs it after migrating). A per-process cache
+    # in production is a deploy-check warning (newsportal.W001).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsportal_cache",
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Password guessing: django-axes counts failed logins in the database (so every worker and
+# server sees them) and locks a username, or an address, after AXES_FAILURE_LIMIT failures for
+# AXES_COOLOFF_TIME. Superusers unlock from the admin (Axes → Access attempts: delete) or with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=15))
+# Either one locks: many guesses at one account from many addresses, or at many accounts from
+# one address.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The reader's address as the comments see it: behind our own proxies, the one they report.
+AXES_CLIENT_IP_CALLABLE = "comments.spam.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsportal.lockout.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,6 +189,9 @@ STORAGES = {
 # server at MEDIA_ROOT and turns this off.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest form a reader can send: a 65,525-character comment of three-byte characters,
+# percent-encoded, with room to spare. Bigger public bodies are refused unread.
+PUBLIC_FORM_MAX_BYTES = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Console email while developing; SMTP (configured by DJANGO_EMAIL_*) in production.
@@ -215,7 +252,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every start at INFO; its lockouts (WARNING) still show.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Site policies that editors may tune; each app names and defaults its own in its conf module.

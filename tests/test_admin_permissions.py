@@ -1,6 +1,7 @@
 """Who may open what in the admin: anonymous, moderator, editor and superuser, every page."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -28,6 +29,10 @@ NEVER = {
     # The task queue's records are written by the worker, read by superusers.
     ("django_tasks_database", "dbtaskresult", "add"),
     ("django_tasks_database", "dbtaskresult", "delete"),
+    # Login records are written by django-axes; a superuser unlocks by deleting attempts.
+    ("axes", "accessattempt", "add"),
+    ("axes", "accesslog", "add"),
+    ("axes", "accessfailurelog", "add"),
 }
 # What each group may do with each model (besides the "never" set).
 ARTICLE_MODELS = {"article", "section", "tag", "author", "image"}
@@ -61,7 +66,17 @@ def objects():
         ("django_tasks_database", "dbtaskresult"): DBTaskResult.objects.get(
             id=notify_moderators.enqueue().id
         ),
+        ("axes", "accessattempt"): AccessAttempt.objects.create(
+            username="someone", ip_address="192.0.2.1", failures_since_start=1, **LOGIN_RECORD
+        ),
+        ("axes", "accesslog"): AccessLog.objects.create(username="someone", **LOGIN_RECORD),
+        ("axes", "accessfailurelog"): AccessFailureLog.objects.create(
+            username="someone", **LOGIN_RECORD
+        ),
     }
+
+
+LOGIN_RECORD = {"user_agent": "Test", "http_accept": "text/html", "path_info": "/admin/login/"}
 
 
 def url_for(app, model, view, obj):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.comments.conftest import post_form
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,5 +70,5 @@ def test_odd_comment_form_values_never_cause_a_server_error(client, field):
     for value in ODD_VALUES:
         data = {"comment": "Hello", "name": "Ada", "email": "ada@example.org", field: value}
         for headers in ({}, {"X-Requested-With": "fetch"}):
-            response = client.post(f"/comments/post/{article.pk}/", data, headers=headers)
+            response = post_form(client, f"/comments/post/{article.pk}/", data, headers=headers)
             assert response.status_code < 500, (field, value, response.status_code)

@@ -59,3 +59,25 @@ def test_server_error_page_is_our_own(client):
     response = server_error(client.get("/").wsgi_request)
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_the_deploy_check_warns_about_a_per_process_cache(settings):
+    """A cache inside each worker would make every worker count and cache on its own."""
+    from django.core.checks import run_checks
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    warnings = run_checks(include_deployment_checks=True, tags=["caches"])
+    assert [warning.id for warning in warnings] == ["newsportal.W001"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert run_checks(include_deployment_checks=True, tags=["caches"]) == []
+
+
+def test_production_without_redis_shares_its_cache_between_processes():
+    result = run_check(
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "q7Zp2x" * 8,
+        DJANGO_ALLOWED_HOSTS="news.example.org",
+        REDIS_URL="",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "newsportal.W001" not in result.stdout + result.stderr

@@ -2,12 +2,11 @@ import hashlib
 
 from django import template
 
-from newsportal.params import whole_number
-
-from ..models import Comment, Status
+from ..forms import CommentForm
+from ..models import Comment
 from ..moderation import comments_open
 from ..session import own_comment_ids
-from ..threads import visible_threads
+from ..threads import reply_target, visible_threads
 
 register = template.Library()
 
@@ -17,8 +16,6 @@ AVATAR_COLOURS = 8
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comments_section(context, article):
     """The comments under an article: count, threads, and the form (or "comments are closed")."""
-    from ..views import comment_form
-
     request = context["request"]
     own_ids = own_comment_ids(request)
     comment_page = visible_threads(
@@ -29,12 +26,13 @@ def comments_section(context, article):
     reply_to = None
     if is_open:
         if form is None:
-            form = comment_form(request, article)
-            reply_to = _reply_target(request, article)
+            form = CommentForm.for_article(article, request)
+            # ?replyto= opens the form as a reply without JavaScript.
+            reply_to = reply_target(article, request.GET.get("replyto"))
             if reply_to:
                 form.initial["parent"] = reply_to.pk
-        elif form.data.get("parent"):
-            reply_to = _reply_target(request, article, form.data.get("parent"))
+        else:
+            reply_to = form.reply_to
     elif form is None:
         form = {}  # nothing to show; the template asks form.is_bound
     return {
@@ -47,15 +45,6 @@ def comments_section(context, article):
         "form": form,
         "reply_to": reply_to,
     }
-
-
-def _reply_target(request, article, raw_id=None):
-    """The approved comment named by ?replyto= (no JavaScript) or by the posted form."""
-    target_id = whole_number(raw_id if raw_id is not None else request.GET.get("replyto"))
-    if not target_id:
-        return None
-    target = Comment.objects.filter(pk=target_id, article=article, status=Status.APPROVED).first()
-    return target if target and target.can_be_replied_to else None
 
 
 @register.simple_tag

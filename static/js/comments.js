@@ -92,7 +92,8 @@
     try {
       response = await fetch(current.action, {
         method: "POST",
-        body: new FormData(current),
+        // URL-encoded, as the form posts without JavaScript: the only body the endpoint takes.
+        body: new URLSearchParams(new FormData(current)),
         headers: { "X-Requested-With": "fetch", Accept: "application/json" },
         credentials: "same-origin",
       });

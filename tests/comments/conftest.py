@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -13,6 +14,14 @@ def aged_token(seconds: int = 30) -> str:
     """A form token issued `seconds` ago, as if the reader had spent that long typing."""
     with time_machine.travel(timezone.now() - timedelta(seconds=seconds), tick=False):
         return spam.issue_token()
+
+
+def post_form(browser, path, data, **extra):
+    """POST `data` URL-encoded, as a browser sends a form (the test client's default is
+    multipart, which public pages refuse)."""
+    return browser.post(
+        path, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded", **extra
+    )
 
 
 @pytest.fixture
@@ -33,7 +42,8 @@ def post_comment(client):
             "issued": aged_token(),
             **fields,
         }
-        return (browser or client).post(
+        return post_form(
+            browser or client,
             reverse("comments:post", kwargs={"article_id": article.pk}),
             data,
             follow=follow,

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import ArticleCommentPolicy, Comment, HoldReason, Mode, Status
+from comments.services import comment_moderate
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,21 +141,36 @@ def test_pending_comments_cannot_be_replied_to(article, post_comment):
 
 
 def test_known_authors_are_approved_at_once_in_known_mode(client, article, post_comment):
+    """A reader whose earlier comment from this browser was approved is published at once."""
     ArticleCommentPolicy.objects.create(article=article, mode=Mode.KNOWN)
-    post_comment(article, comment="New here", email="new@example.org")
-    assert Comment.objects.get(body="New here").held_reason == HoldReason.FIRST_COMMENT
-    CommentFactory(article=ArticleFactory(), email="Regular@Example.org")
-    post_comment(article, comment="Regular again", email="regular@example.org")
+    post_comment(article, comment="New here", email="regular@example.org")
+    first = Comment.objects.get(body="New here")
+    assert first.held_reason == HoldReason.FIRST_COMMENT
+    comment_moderate(comment=first, to_status=Status.APPROVED)
+    post_comment(article, comment="Regular again", email="Regular@Example.org")
     comment = Comment.objects.get(body="Regular again")
     assert comment.status == Status.APPROVED
     assert "Regular again" in page(Client(), article)
 
 
+@pytest.mark.parametrize("typed", ["regular@example.org", "REGULAR@example.ORG"])
+def test_a_known_email_typed_in_another_browser_is_not_known(article, post_comment, typed):
+    """Typing a regular's e-mail (in any case, under any name) does not skip moderation."""
+    ArticleCommentPolicy.objects.create(article=article, mode=Mode.KNOWN)
+    CommentFactory(article=article, email="regular@example.org", status=Status.APPROVED)
+    post_comment(article, browser=Client(), comment="Impostor", name="Regular", email=typed)
+    impostor = Comment.objects.get(body="Impostor")
+    assert impostor.status == Status.PENDING
+    assert impostor.held_reason == HoldReason.FIRST_COMMENT
+    assert "Impostor" not in page(Client(), article)
+
+
 def test_site_default_mode_applies_without_an_article_policy(article, post_comment, settings):
     settings.COMMENTS_MODERATION = "known"
-    CommentFactory(article=ArticleFactory(), email="regular@example.org")
-    post_comment(article, email="regular@example.org")
-    assert Comment.objects.get(article=article).status == Status.APPROVED
+    post_comment(article, comment="First", email="regular@example.org")
+    comment_moderate(comment=Comment.objects.get(body="First"), to_status=Status.APPROVED)
+    post_comment(article, comment="Second", email="regular@example.org")
+    assert Comment.objects.get(body="Second").status == Status.APPROVED
 
 
 def test_closed_article_shows_its_comments_and_says_so(client, article, post_comment):

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment, HoldReason, Status
+from tests.comments.conftest import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,10 @@ def test_the_pending_comment_is_tied_to_the_session_not_a_guessable_id(article, 
         ("url", "https://example.org/" + "p" * 190, "at most 200 characters"),
         ("comment", "nul\x00byte", "Null characters are not allowed."),
         ("name", "nul\x00", "Null characters are not allowed."),
+        ("name", "\u202eAda", "invisible or change the direction of the text (U+202E)"),
+        ("name", "Ada\u200b", "(U+200B)"),
+        ("name", "\u3164", "(U+3164)"),  # a Hangul filler: a blank-looking name
+        ("url", "https://ada.example.org/\u2066", "(U+2066)"),
     ],
 )
 def test_bad_input_gets_a_message_and_keeps_everything_typed(
@@ -80,6 +85,9 @@ def test_bad_input_gets_a_message_and_keeps_everything_typed(
     assert response.status_code == 200
     assert message in html
     assert "Your comment was not posted yet." in html
+    summary = html.split("data-error-summary")[1].split("</ul>")[0]
+    messages = re.findall(r"<li>(.*?)</li>", summary, re.DOTALL)
+    assert len(messages) == len(set(messages)) == 1, messages  # each problem said once
     for key, kept in typed.items():
         if key != field and kept:
             assert kept in html, key
@@ -114,12 +122,12 @@ def test_posting_to_a_missing_or_unpublished_article_is_404(client, post_comment
 
     draft = ArticleFactory(status=Article.Status.DRAFT)
     assert post_comment(draft).status_code == 404
-    assert client.post("/comments/post/999999/", {}).status_code == 404
+    assert post_form(client, "/comments/post/999999/", {"comment": "x"}).status_code == 404
 
 
 def test_csrf_is_required(article):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(f"/comments/post/{article.pk}/", {"comment": "x"})
+    response = post_form(browser, f"/comments/post/{article.pk}/", {"comment": "x"})
     assert response.status_code == 403
 
 
@@ -159,13 +167,67 @@ def test_javascript_post_with_errors_returns_the_form_with_the_text(article, pos
 
 def test_a_failed_csrf_check_explains_and_points_back(article):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(f"/comments/post/{article.pk}/", {"comment": "x"})
+    response = post_form(browser, f"/comments/post/{article.pk}/", {"comment": "x"})
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
 
 
 def test_an_oversized_post_is_a_400_with_a_message(client, article, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = client.post(f"/comments/post/{article.pk}/", {"comment": "x" * 5000})
+    response = post_form(client, f"/comments/post/{article.pk}/", {"comment": "x" * 5000})
     assert response.status_code == 400
     assert "your text is still in the form" in response.content.decode()
+
+
+def _readable_forms(value: str) -> list[str]:
+    """A cookie's value as an attacker with the cookie jar could read it."""
+    import base64
+    import binascii
+    import contextlib
+    import zlib
+    from urllib.parse import unquote
+
+    forms = [value, unquote(value)]
+    for part in re.split(r"[:.]", unquote(value)):
+        padded = part + "=" * (-len(part) % 4)
+        try:
+            decoded = base64.urlsafe_b64decode(padded)
+        except (binascii.Error, ValueError):
+            continue
+        forms.append(decoded.decode("latin-1"))
+        with contextlib.suppress(zlib.error):
+            forms.append(zlib.decompress(decoded).decode("latin-1"))
+    return forms
+
+
+def test_saved_details_never_travel_in_a_readable_cookie(client, article, post_comment):
+    """The remember-me details stay on the server: no cookie holds the e-mail or name in any
+    decoding, and the session they live in lasts two weeks, not a year."""
+    response = post_comment(
+        article, save_details="on", name="Secret Sam", email="sam.secret@example.org"
+    )
+    page = client.get(article.get_absolute_url())
+    for cookie in [*response.cookies.values(), *page.cookies.values()]:
+        for readable in _readable_forms(cookie.value):
+            assert "sam.secret" not in readable, cookie.key
+            assert "Secret Sam" not in readable, cookie.key
+    session = response.cookies["sessionid"]  # where the details live: two weeks at most
+    assert 0 < int(session["max-age"]) <= 14 * 24 * 60 * 60
+    form = page.content.decode().split('id="comment-form"')[1]
+    assert 'value="sam.secret@example.org"' in form
+    stranger = Client().get(article.get_absolute_url()).content.decode()
+    assert "sam.secret@example.org" not in stranger
+
+
+def test_the_old_readable_cookie_is_removed(client, article, post_comment):
+    client.cookies["comment_author"] = "eyJuYW1lIjoiU2FtIn0:old:signature"
+    response = post_comment(article, save_details="on")
+    assert response.cookies["comment_author"].value == ""
+    assert response.cookies["comment_author"]["max-age"] == 0
+
+
+def test_unticking_save_forgets_the_details(client, article, post_comment):
+    post_comment(article, comment="First", save_details="on", name="Ada Reader")
+    post_comment(article, comment="Second", name="Ada Reader")
+    form = client.get(article.get_absolute_url()).content.decode().split('id="comment-form"')[1]
+    assert 'value="Ada Reader"' not in form

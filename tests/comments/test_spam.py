@@ -75,10 +75,17 @@ def test_rate_limit_window_passes(article, post_comment, settings):
     assert post_comment(article, comment="Before").status_code == 302
     assert post_comment(article, comment="Too soon").status_code == 200
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
-        from tests.conftest import clear_cache
-
-        clear_cache()  # caches expire keys by their own clock, which time travel does not move
         assert post_comment(article, comment="Later").status_code == 302
+
+
+def test_a_limited_reader_is_told_how_long_to_wait(article, post_comment, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    for n in range(2):
+        post_comment(article, comment=f"Quick {n}")
+    with time_machine.travel(timezone.now() + timedelta(seconds=10)):
+        html = post_comment(article, comment="Quick again").content.decode()
+    assert "Please wait 20 seconds" in html
+    assert "Quick again" in html  # still in the form
 
 
 def test_the_same_comment_twice_is_refused(article, post_comment):
@@ -180,3 +187,48 @@ def test_behind_a_proxy_readers_are_rate_limited_one_by_one(
         )
         assert response.status_code == 302
     assert Comment.objects.get(body="Reader 1").ip_address == "203.0.113.2"
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        "Exactly  this.",  # doubled space: the defect as found
+        " Exactly this. ",
+        "Exactly\nthis.",
+        "Exactly\tthis.",
+        "exactly THIS.",
+        "Exactly this",
+        "Exactly this!!!",
+        "Exactly\u200bthis.",  # zero-width space
+        "Exactly\u00a0this.",  # no-break space
+        "\uff25xactly this.",  # fullwidth E
+        "Exactly\u202e this.",  # a direction override
+    ],
+)
+def test_a_repeat_differing_only_in_spacing_case_or_invisibles_is_refused(
+    article, post_comment, repeat
+):
+    """The duplicate check compares words, not bytes."""
+    post_comment(article, comment="Exactly this.")
+    html = post_comment(article, comment=repeat).content.decode()
+    assert "already posted this comment" in html
+    assert Comment.objects.count() == 1
+
+
+def test_different_words_are_not_a_repeat(article, post_comment):
+    post_comment(article, comment="Exactly this.")
+    assert post_comment(article, comment="Exactly that.").status_code == 302
+    assert Comment.objects.count() == 2
+
+
+def test_a_blocked_word_matches_through_invisible_characters(article, post_comment):
+    ModerationRule.objects.create(kind="blocked_word", value="casino")
+    post_comment(article, comment="Visit my cas\u200bino")
+    assert Comment.objects.get().status == Status.SPAM
+
+
+def test_comments_without_words_are_compared_by_what_they_show(article, post_comment):
+    """Two emoji-only comments are not "the same" just because neither has letters."""
+    post_comment(article, comment="👍")
+    assert post_comment(article, comment="👎").status_code == 302
+    assert "already posted" in post_comment(article, comment=" 👍 ").content.decode()

@@ -1,0 +1,47 @@
+"""What a guest's text may contain, and when two texts count as the same comment.
+
+Bidi controls can make a name read as someone else's (or reverse the words after it: "Trojan
+Source", CVE-2021-42574); zero-width and other invisible characters make two names that look
+identical differ, and make a repeated comment look new to a byte comparison.
+"""
+
+import re
+import unicodedata
+
+# Embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they reorder the text around
+# them. The marks U+200E/U+200F are harmless and needed in mixed-direction text; they stay.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that render as nothing (or as blank) and let one name imitate another: zero-width
+# space, word joiner, BOM, Mongolian vowel separator, soft hyphen, Hangul fillers, braille blank.
+# ZWNJ/ZWJ (U+200C/U+200D) are not here: Persian, Indic scripts and emoji need them.
+INVISIBLE = frozenset(
+    "\u200b\u2060\ufeff\u180e\u00ad\u115f\u1160\u3164\uffa0\u2800\u034f\u061c"
+    "\u2061\u2062\u2063\u2064"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The bidi controls and invisible characters in `text`, as U+XXXX codes, once each."""
+    found = {char for char in text if char in BIDI_CONTROLS or char in INVISIBLE}
+    return sorted(f"U+{ord(char):04X}" for char in found)
+
+
+def without_control_characters(text: str) -> str:
+    """`text` without C0/C1 control characters other than tab and newlines; line ends as \\n."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def fingerprint(text: str) -> str:
+    """The letters and digits of `text`, compatibility-normalised and case-folded, run together.
+
+    "Great  article!", "great article" and "Ｇreat\u200barticle" share a fingerprint: what
+    differs only in spacing, case, punctuation or invisible characters is the same comment. Word
+    breaks are dropped too, since an invisible character can stand in for a space. A text with
+    no letters or digits at all ("👍") is compared by its visible characters instead.
+    """
+    normalised = unicodedata.normalize("NFKC", text).casefold()
+    letters = "".join(char for char in normalised if char.isalnum())
+    return letters or "".join(
+        char for char in normalised if not char.isspace() and char not in INVISIBLE
+    )
