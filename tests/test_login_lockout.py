@@ -99,3 +99,14 @@ def test_the_unlock_commands_work_for_a_superuser_without_the_admin(editor):
     assert log_in("editor", "the-right-password").status_code == 429
     call_command("axes_reset_username", "editor")
     assert logged_in(log_in("editor", "the-right-password"))
+
+
+def test_login_pages_print_no_stray_markup(editor):
+    """Neither the failed-login pages nor the lockout page show template leftovers as text
+    (Django's login page printed nonce="…" after every failed attempt)."""
+    import re
+
+    for attempt in range(6):
+        html = log_in("editor", f"wrong-{attempt}").content.decode()
+        visible_text = re.sub(r"<[^>]*>", " ", html)
+        assert "nonce=" not in visible_text, attempt
