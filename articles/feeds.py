@@ -1,15 +1,58 @@
+"""RSS 2.0 and Atom feeds of the newest articles, site-wide and per section.
+
+Headlines, standfirsts and every name and description are plain text in our models, and each goes
+out as the element it lands in is read (#7):
+
+- Atom: title, subtitle, author name and category term are text constructs (Django writes them
+  without a type, so text), the summary is type="html" and gets the standfirst HTML-escaped.
+- RSS 2.0: the item description is HTML by convention and gets the same escaped standfirst;
+  category and dc:creator are text. Titles and the channel description are read as text by some
+  readers and as HTML by others; they are written by `rss_text`.
+"""
+
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from . import conf
 from .models import Article, Section
+
+# A "<" that could open a tag, comment or declaration, or a "&" that could open a character
+# reference. Text without either reads the same as plain text and as HTML.
+_READS_AS_MARKUP = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#]")
+
+
+def rss_text(text: str | None) -> str | None:
+    """Plain text for an RSS element that some readers show as text and others render as HTML.
+
+    RSS never said which (RSS Best Practices Profile, "Character data"). Text that reads the same
+    both ways goes out as it is, so "Tom & Jerry <3" shows so everywhere. Text that would not (a
+    tag or an entity in it) goes out HTML-escaped: no reader runs it as markup, and the worst a
+    literal reader shows is "&lt;".
+    """
+    if text is None or not _READS_AS_MARKUP.search(text):
+        return text
+    return escape(text)
+
+
+class RssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose titles and channel description are written by `rss_text`."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(rss_text(title), link, rss_text(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(rss_text(title), link, description, **kwargs)
 
 
 class LatestArticlesFeed(Feed):
     """RSS 2.0 feed of the newest published articles."""
 
+    feed_type = RssFeed
     description_template = None
 
     def title(self):
@@ -33,7 +76,8 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.summary
+        # HTML in both formats (RSS description, Atom summary type="html"); the summary is text.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at
