@@ -11,6 +11,7 @@ out as the element it lands in is read (#7):
 """
 
 import re
+from html import unescape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -21,9 +22,8 @@ from django.utils.html import escape
 from . import conf
 from .models import Article, Section
 
-# A "<" that could open a tag, comment or declaration, or a "&" that could open a character
-# reference. Text without either reads the same as plain text and as HTML.
-_READS_AS_MARKUP = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#]")
+# A "<" that could open a tag, a comment or a declaration.
+_OPENS_MARKUP = re.compile(r"<[A-Za-z/!?]")
 
 
 def rss_text(text: str | None) -> str | None:
@@ -34,19 +34,54 @@ def rss_text(text: str | None) -> str | None:
     tag or an entity in it) goes out HTML-escaped: no reader runs it as markup, and the worst a
     literal reader shows is "&lt;".
     """
-    if text is None or not _READS_AS_MARKUP.search(text):
-        return text
+    if text is None or (not _OPENS_MARKUP.search(text) and unescape(text) == text):
+        return text  # no tag and no character reference: "Q&A", "I <3 NY", "O'Brien"
     return escape(text)
 
 
-class RssFeed(Rss201rev2Feed):
-    """RSS 2.0 whose titles and channel description are written by `rss_text`."""
+# What XML 1.0 cannot carry. Django's writer raises on the control characters among them, so one
+# pasted into a headline would take the whole feed down for every reader.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """`value` (a string, or a list of them) without the characters XML cannot carry."""
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_text(part) for part in value]
+    return value
+
+
+class XmlTextFeed:
+    """A feed generator that drops what XML cannot carry from every value, instead of failing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: xml_text(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: xml_text(value) for key, value in self.items[-1].items()}
+
+
+class AtomFeed(XmlTextFeed, Atom1Feed):
+    pass
+
+
+class RssFeed(XmlTextFeed, Rss201rev2Feed):
+    """RSS 2.0 whose titles and channel description are written by `rss_text`.
+
+    What XML cannot carry is dropped before `rss_text` judges the text: "<\x0bb>" must be judged
+    as the "<b>" that readers will get.
+    """
 
     def __init__(self, title, link, description, **kwargs):
-        super().__init__(rss_text(title), link, rss_text(description), **kwargs)
+        title, description = rss_text(xml_text(title)), rss_text(xml_text(description))
+        super().__init__(title, link, description, **kwargs)
 
     def add_item(self, title, link, description, **kwargs):
-        super().add_item(rss_text(title), link, description, **kwargs)
+        super().add_item(rss_text(xml_text(title)), link, description, **kwargs)
 
 
 class LatestArticlesFeed(Feed):
@@ -93,7 +128,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self):
         return self.description()
@@ -124,7 +159,7 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

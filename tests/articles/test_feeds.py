@@ -185,3 +185,28 @@ def test_every_feed_shows_exactly_what_the_editor_typed(client, field, text):
                 if unsafe_elements(html)
             ]
     assert not wrong, "\n".join(wrong)
+
+
+# Where a reader that takes every title literally (no HTML at all) finds the headline.
+LITERAL_TITLE = {"rss": "channel/item/title", "atom": "{http://www.w3.org/2005/Atom}entry/"
+                 "{http://www.w3.org/2005/Atom}title"}  # fmt: skip
+
+
+@pytest.mark.parametrize("feed", ["rss", "atom"])
+@pytest.mark.parametrize("headline", ["Tom & Jerry <3", 'O\'Brien: "no" > maybe', "Q&A"])
+def test_ordinary_headlines_show_as_typed_even_where_titles_are_taken_literally(
+    client, feed, headline
+):
+    """A headline that cannot be mistaken for markup goes out once-escaped: no "&amp;" anywhere."""
+    Newsroom(headline=headline).publish()
+    response = client.get(FEEDS[feed])
+    assert ET.fromstring(response.content).find(LITERAL_TITLE[feed]).text == headline
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_a_control_character_pasted_into_a_headline_does_not_take_the_feed_down(client, feed):
+    """XML cannot carry U+000B or U+001F: they are dropped, and what is left is still text."""
+    Newsroom(headline="Storm\x0bwarning <\x0bi>now<\x0b/i>", standfirst="Gusts\x1f of 90").publish()
+    view, html_values = reader_view(fetch(client, feed))
+    assert (view["headline"], view["summary"]) == ("Stormwarning <i>now</i>", "Gusts of 90")
+    assert not any(RenderedHTML(html).elements for html in html_values)
