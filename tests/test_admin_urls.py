@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLResolver
+from django.urls.resolvers import RegexPattern
 from reversion import create_revision
 
 from articles.models import Article
@@ -32,7 +33,7 @@ _REGEX_ARGUMENT = re.compile(r"\((?:\?P<\w+>)?[^()]*\)")
 def url_template(pattern) -> str:
     """A pattern's URL with "{}" where each captured argument goes."""
     text = str(pattern.pattern)
-    if text.startswith("^") or text.endswith("$") or "(?P<" in text:
+    if isinstance(pattern.pattern, RegexPattern):  # re_path(), as django-reversion's URLs are
         return _REGEX_ARGUMENT.sub("{}", text.removeprefix("^").removesuffix("$"))
     return _ROUTE_ARGUMENT.sub("{}", text)
 
