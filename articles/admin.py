@@ -1,10 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -209,10 +209,6 @@ class ArticleAdmin(VersionAdmin):
         user = version.revision.user if version else None
         return (user.get_full_name() or user.get_username()) if user else ""
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        request._restoring_revision = True  # an explicit restore is not a conflict
-        return super().revision_view(request, object_id, version_id, extra_context)
-
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form
         context["conflict"] = getattr(form, "conflict", None)
@@ -227,11 +223,30 @@ class ArticleAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_article_compare",
             ),
+            # Ahead of reversion's pattern, whose (\d+) sent "history/abc/" to a confusing
+            # redirect and let "١٢" through: the view answers 404 for all but a version's number.
+            path(
+                "<str:object_id>/history/<str:version_id>/",
+                self.admin_site.admin_view(self.revision_view),
+                name="articles_article_revision",
+            ),
             *super().get_urls(),
         ]
 
+    def article_or_404(self, request, object_id: str) -> Article:
+        """The article an admin URL names, or 404 for anything but a saved article's id.
+
+        Only ASCII digits count: Django's own lookup reads "١٢" as 12, and a NUL or "1.5" reached
+        the database as they were, a 500 (#7).
+        """
+        pk = whole_number(unquote(object_id))
+        article = self.get_object(request, str(pk)) if pk is not None else None
+        if article is None:
+            raise Http404("No article with that id.")
+        return article
+
     def compare_view(self, request, object_id):
-        article = get_object_or_404(Article, pk=object_id)
+        article = self.article_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         versions = Version.objects.get_for_object(article).select_related("revision__user")
@@ -272,9 +287,18 @@ class ArticleAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
-        versions = Version.objects.get_for_object_reference(Article, object_id).select_related(
+        article = self.article_or_404(request, object_id)
+        versions = Version.objects.get_for_object(article).select_related(
             "revision", "revision__user"
         )
         return super().history_view(
-            request, object_id, {**(extra_context or {}), "versions": versions}
+            request, str(article.pk), {**(extra_context or {}), "versions": versions}
         )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.article_or_404(request, object_id)
+        version_pk = whole_number(version_id)
+        if version_pk is None:
+            raise Http404("No such version of this article.")
+        request._restoring_revision = True  # an explicit restore is not a conflict
+        return super().revision_view(request, str(article.pk), str(version_pk), extra_context)

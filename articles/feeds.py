@@ -1,15 +1,93 @@
+"""RSS 2.0 and Atom feeds of the newest articles, site-wide and per section.
+
+Headlines, standfirsts and every name and description are plain text in our models, and each goes
+out as the element it lands in is read (#7):
+
+- Atom: title, subtitle, author name and category term are text constructs (Django writes them
+  without a type, so text), the summary is type="html" and gets the standfirst HTML-escaped.
+- RSS 2.0: the item description is HTML by convention and gets the same escaped standfirst;
+  category and dc:creator are text. Titles and the channel description are read as text by some
+  readers and as HTML by others; they are written by `rss_text`.
+"""
+
+import re
+from html import unescape
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from . import conf
 from .models import Article, Section
+
+# A "<" that could open a tag, a comment or a declaration.
+_OPENS_MARKUP = re.compile(r"<[A-Za-z/!?]")
+
+
+def rss_text(text: str | None) -> str | None:
+    """Plain text for an RSS element that some readers show as text and others render as HTML.
+
+    RSS never said which (RSS Best Practices Profile, "Character data"). Text that reads the same
+    both ways goes out as it is, so "Tom & Jerry <3" shows so everywhere. Text that would not (a
+    tag or an entity in it) goes out HTML-escaped: no reader runs it as markup, and the worst a
+    literal reader shows is "&lt;".
+    """
+    if text is None or (not _OPENS_MARKUP.search(text) and unescape(text) == text):
+        return text  # no tag and no character reference: "Q&A", "I <3 NY", "O'Brien"
+    return escape(text)
+
+
+# What XML 1.0 cannot carry. Django's writer raises on the control characters among them, so one
+# pasted into a headline would take the whole feed down for every reader.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """`value` (a string, or a list of them) without the characters XML cannot carry."""
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_text(part) for part in value]
+    return value
+
+
+class XmlTextFeed:
+    """A feed generator that drops what XML cannot carry from every value, instead of failing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: xml_text(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: xml_text(value) for key, value in self.items[-1].items()}
+
+
+class AtomFeed(XmlTextFeed, Atom1Feed):
+    pass
+
+
+class RssFeed(XmlTextFeed, Rss201rev2Feed):
+    """RSS 2.0 whose titles and channel description are written by `rss_text`.
+
+    What XML cannot carry is dropped before `rss_text` judges the text: "<\x0bb>" must be judged
+    as the "<b>" that readers will get.
+    """
+
+    def __init__(self, title, link, description, **kwargs):
+        title, description = rss_text(xml_text(title)), rss_text(xml_text(description))
+        super().__init__(title, link, description, **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(rss_text(xml_text(title)), link, description, **kwargs)
 
 
 class LatestArticlesFeed(Feed):
     """RSS 2.0 feed of the newest published articles."""
 
+    feed_type = RssFeed
     description_template = None
 
     def title(self):
@@ -33,7 +111,8 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.summary
+        # HTML in both formats (RSS description, Atom summary type="html"); the summary is text.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -49,7 +128,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self):
         return self.description()
@@ -80,7 +159,7 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 
 from articles.admin import ArticleAdmin as BaseArticleAdmin
 from articles.models import Article
+from newsportal.params import whole_number
 
 from . import services
 from .forms import ModerationForm
@@ -253,7 +254,9 @@ class CommentAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "decision/<int:decision_id>/undo/",
+                # Any text may stand where the id goes; the view answers 404 for all but a
+                # saved decision's number (an int converter sent "abc" to a confusing redirect).
+                "decision/<str:decision_id>/undo/",
                 self.admin_site.admin_view(self.undo_view),
                 name="comments_decision_undo",
             ),
@@ -261,9 +264,12 @@ class CommentAdmin(admin.ModelAdmin):
         ]
 
     def undo_view(self, request, decision_id):
+        decision_pk = whole_number(decision_id)
+        if decision_pk is None:
+            raise Http404("No such decision.")
+        decision = get_object_or_404(ModerationDecision, pk=decision_pk)
         if request.method != "POST" or not self.has_moderate_permission(request):
             raise PermissionDenied
-        decision = get_object_or_404(ModerationDecision, pk=decision_id)
         try:
             services.decision_undo(decision=decision, moderator=request.user)
         except ValidationError as error:
