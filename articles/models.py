@@ -8,11 +8,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsportal.plain_text import without_control_characters
+
 from . import html, images
 from .querysets import ArticleQuerySet
 
 
-class Section(models.Model):
+class TypedText(models.Model):
+    """Every text field as the site stores it: without control characters, whatever was
+    pasted (they are invisible on the page and break the feeds and sitemaps that carry it)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+                setattr(self, field.attname, without_control_characters(value))
+        super().save(*args, **kwargs)
+
+
+class Section(TypedText):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
@@ -30,7 +47,7 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(TypedText):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
 
@@ -49,7 +66,7 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(TypedText):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField(blank=True)
@@ -68,7 +85,7 @@ def image_upload_to(instance, filename):
     return f"images/{timezone.now():%Y/%m}/{filename}"
 
 
-class Image(models.Model):
+class Image(TypedText):
     """A picture with its words (alt text, caption, credit) and its responsive renditions."""
 
     file = models.ImageField(
@@ -169,7 +186,7 @@ class SourceCredit:
         return work
 
 
-class Article(models.Model):
+class Article(TypedText):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -300,7 +317,7 @@ class Byline(models.Model):
         return f"{self.author} on {self.article}"
 
 
-class RelatedLink(models.Model):
+class RelatedLink(TypedText):
     """An editor's pick for "Related Articles": another article here, or an external page."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.urls import reverse
 
+from newsportal.plain_text import without_control_characters
+
 from . import conf, session, spam, text
 from .models import Comment
 from .threads import reply_target
@@ -129,7 +131,7 @@ class CommentForm(forms.Form):
         return bool(self.data.get("homepage"))
 
     def _clean_text(self, name: str, *, hidden_allowed=False) -> str:
-        value = text.without_control_characters(self.cleaned_data.get(name, ""))
+        value = without_control_characters(self.cleaned_data.get(name, ""))
         if INVALID_TEXT in value:
             raise forms.ValidationError(
                 "Part of this text could not be read (it was not valid UTF-8). "

@@ -5,7 +5,6 @@ Source", CVE-2021-42574); zero-width and other invisible characters make two nam
 identical differ, and make a repeated comment look new to a byte comparison.
 """
 
-import re
 import unicodedata
 
 # Embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they reorder the text around
@@ -18,18 +17,12 @@ INVISIBLE = frozenset(
     "\u200b\u2060\ufeff\u180e\u00ad\u115f\u1160\u3164\uffa0\u2800\u034f\u061c"
     "\u2061\u2062\u2063\u2064"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def hidden_characters(text: str) -> list[str]:
     """The bidi controls and invisible characters in `text`, as U+XXXX codes, once each."""
     found = {char for char in text if char in BIDI_CONTROLS or char in INVISIBLE}
     return sorted(f"U+{ord(char):04X}" for char in found)
-
-
-def without_control_characters(text: str) -> str:
-    """`text` without C0/C1 control characters other than tab and newlines; line ends as \\n."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def fingerprint(text: str) -> str:

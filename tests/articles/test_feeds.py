@@ -210,3 +210,12 @@ def test_a_control_character_pasted_into_a_headline_does_not_take_the_feed_down(
     view, html_values = reader_view(fetch(client, feed))
     assert (view["headline"], view["summary"]) == ("Stormwarning <i>now</i>", "Gusts of 90")
     assert not any(RenderedHTML(html).elements for html in html_values)
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-news.xml", "/feeds/rss/"])
+def test_pasted_control_characters_are_not_stored_and_xml_stays_well_formed(client, path):
+    """A vertical tab pasted into a headline is dropped on save: every XML view parses."""
+    article = ArticleFactory(headline="Harbour\x0b wall\x0c repaired\x1b", standfirst="A\x08B")
+    article.refresh_from_db()
+    assert article.headline == "Harbour wall repaired" and article.standfirst == "AB"
+    ET.fromstring(client.get(path).content)
