@@ -72,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsportal.urls"
+# Error pages that cannot fail again (handler400… are in the root URLconf).
+CSRF_FAILURE_VIEW = "newsportal.errors.csrf_failure"
 WSGI_APPLICATION = "newsportal.wsgi.application"
 
 TEMPLATES = [
