@@ -1,4 +1,5 @@
-"""A URLconf for tests: the site's own, plus pages that fail in each way an error page covers.
+"""A URLconf for tests: the site's own, plus pages that fail in each way an error page covers
+(and uploaded files, for the browser).
 
 Use with `@pytest.mark.urls("tests.error_triggers")`.
 """
@@ -30,7 +31,14 @@ def charset_refused(request):
     return errors.unreadable_text(request, errors.CHARSET_NOT_UTF8)
 
 
+# The site's own media view and arguments at another address: the live server of browser tests
+# serves MEDIA_URL itself, without the site's views or middleware.
+media_route = next(
+    route for route in site_urlpatterns if "document_root" in getattr(route, "default_args", {})
+)
+
 urlpatterns = [
+    path("trigger/media/<path:path>", media_route.callback, media_route.default_args),
     path("trigger/bad-request/", raising(BadRequest("malformed"))),
     path("trigger/forbidden/", raising(PermissionDenied())),
     path("trigger/server-error/", raising(RuntimeError("something broke"))),
