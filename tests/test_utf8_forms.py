@@ -41,7 +41,13 @@ REFUSED_CHARSETS = [
     "charset*=utf-8''ISO-2022-JP",
 ]
 # Declarations read as UTF-8, as Django itself would (or should) read them.
-UTF8_DECLARATIONS = ["", "; charset=utf-8", "; charset=UTF-8", '; charset="utf-8"', "; charset=utf8"]
+UTF8_DECLARATIONS = [
+    "",
+    "; charset=utf-8",
+    "; charset=UTF-8",
+    '; charset="utf-8"',
+    "; charset=utf8",
+]
 # Text that is not UTF-8: stray high bytes, Latin-1, a cut-off sequence, an encoded surrogate,
 # an overlong encoding. Each is sent raw and percent-encoded, in a value and in a name.
 NOT_UTF8 = [b"\xff\xfe", "Grüße".encode("latin-1"), b"\xe6\x97", b"\xed\xa0\x80", b"\xc0\xaf"]
