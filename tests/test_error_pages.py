@@ -97,7 +97,7 @@ CONDITIONS = {
 
 
 @PRODUCTION
-@pytest.mark.parametrize("database", ["database up", "database down"])
+@pytest.mark.parametrize("database", ["queries forbidden", "database down"])
 @pytest.mark.parametrize("condition", CONDITIONS)
 @pytest.mark.parametrize("error", ERROR_VIEWS)
 def test_every_error_view_renders_under_hostile_conditions(error, condition, database):
