@@ -2,13 +2,14 @@ from django.conf import settings
 
 from newsportal.params import whole_number
 
+from .meta import absolute_url
 from .models import Section
 from .search import clean_query
 
 
 def site(request):
     """What every page's frame needs: site name, section navigation, canonical URL, search box."""
-    canonical = request.build_absolute_uri(request.path)
+    canonical = absolute_url(request, request.path)
     page = whole_number(request.GET.get("page"))
     if page and page > 1:
         canonical += f"?page={page}"

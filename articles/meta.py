@@ -1,28 +1,45 @@
 """What an article page tells machines: canonical URL, OpenGraph/Twitter cards, JSON-LD."""
 
+from urllib.parse import urljoin
+
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.templatetags.static import static
+from django.utils.encoding import iri_to_uri
 
 from .models import Article
+
+
+def absolute_url(request, location: str) -> str:
+    """`location` (a path) as an absolute URL on the request's host.
+
+    CommonMiddleware refuses a Host outside ALLOWED_HOSTS before any view runs, but a page must
+    not turn a request it renders anyway (a refused Host, no Host and no SERVER_NAME) into a
+    500: then the URL is built on SITE_URL instead.
+    """
+    try:
+        return request.build_absolute_uri(location)
+    except (DisallowedHost, KeyError):
+        return urljoin(f"{settings.SITE_URL}/", iri_to_uri(location))
 
 
 def canonical_url(request, article: Article) -> str:
     """Our own URL, unless the editor said the syndicated original is canonical."""
     if article.source_is_canonical and article.source_url:
         return article.source_url
-    return request.build_absolute_uri(article.get_absolute_url())
+    return absolute_url(request, article.get_absolute_url())
 
 
 def _image_urls(request, article: Article) -> list[str]:
     image = article.featured_image
     if not image:
         return []
-    return [request.build_absolute_uri(image.url_for_width(1200))]
+    return [absolute_url(request, image.url_for_width(1200))]
 
 
 def news_article_schema(request, article: Article) -> dict:
     """schema.org NewsArticle (https://schema.org/NewsArticle) for one article."""
-    page_url = request.build_absolute_uri(article.get_absolute_url())
+    page_url = absolute_url(request, article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -38,17 +55,17 @@ def news_article_schema(request, article: Article) -> dict:
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "url": absolute_url(request, author.get_absolute_url()),
             }
             for author in article.byline_authors
         ],
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
-            "url": request.build_absolute_uri("/"),
+            "url": absolute_url(request, "/"),
             "logo": {
                 "@type": "ImageObject",
-                "url": request.build_absolute_uri(static("img/logo.png")),
+                "url": absolute_url(request, static("img/logo.png")),
             },
         },
         "keywords": [tag.name for tag in article.tags.all()],

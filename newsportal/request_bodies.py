@@ -9,8 +9,9 @@ before that and refuses, without reading a byte, what no page of ours sends.
 import logging
 
 from django.conf import settings
-from django.shortcuts import render
 from django.urls import reverse
+
+from . import errors
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -26,9 +27,7 @@ class PublicRequestBodyMiddleware:
         public = not request.path.startswith(reverse("admin:index"))
         if public and self._has_body(request) and (problem := self._problem(request)):
             logger.warning("%s %s: %s", request.method, request.path, problem)
-            # Answered here, not by raising: Django's 400 handler would run the CSRF check,
-            # which reads the very body being refused.
-            return render(request, "400.html", status=400)
+            return errors.bad_request(request)
         return self.get_response(request)
 
     @staticmethod

@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsportal.served_files import add_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -65,10 +67,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refused before any session, CSRF or view work, and before any body is read (the CSRF
+    # check reads request.POST): unserved methods, public bodies no page of ours sends, text
+    # that is not UTF-8.
+    "newsportal.middleware.HttpMethodsMiddleware",
+    "newsportal.request_bodies.PublicRequestBodyMiddleware",
+    "newsportal.middleware.Utf8TextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before anything reads request.POST (the CSRF check does): refuses public bodies no page sends.
-    "newsportal.request_bodies.PublicRequestBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -79,6 +85,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsportal.urls"
+# Error pages that cannot fail again (handler400… are in the root URLconf).
+CSRF_FAILURE_VIEW = "newsportal.errors.csrf_failure"
 WSGI_APPLICATION = "newsportal.wsgi.application"
 
 TEMPLATES = [
@@ -192,6 +200,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest form a reader can send: a 65,525-character comment of three-byte characters,
 # percent-encoded, with room to spare. Bigger public bodies are refused unread.
 PUBLIC_FORM_MAX_BYTES = 1024 * 1024
+# Static and media files opened on their own run nothing (newsportal/served_files.py). Static
+# files are same-origin only unless they are served from another domain (a CDN) to our pages.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_file_headers
+WHITENOISE_ALLOW_ALL_ORIGINS = env.bool("DJANGO_STATIC_ALLOW_ALL_ORIGINS", default=False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Console email while developing; SMTP (configured by DJANGO_EMAIL_*) in production.
@@ -238,14 +250,32 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Trust X-Forwarded-Proto only behind a TLS-terminating proxy that sets it (and strips a
+# client's own): anywhere else a client could claim https with it.
+if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both bind every subdomain of the site's domain to HTTPS for a year, and preloading is
+    # built into browsers and takes months to undo: opt in by setting them, not by default.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+        "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+    )
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if SECURE_HSTS_PRELOAD and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_HSTS_PRELOAD=True needs DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=True "
+            "(the preload list takes only sites that cover their subdomains)."
+        )
+    # check --deploy warns when these are off; off is our considered default (see above), so
+    # its warnings are silenced until DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS / _PRELOAD opt in.
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    ]
 
 LOGGING = {
     "version": 1,

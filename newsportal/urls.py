@@ -4,22 +4,39 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 from django.views.static import serve
 
 from articles.news_sitemap import news_sitemap, robots_txt
 from articles.sitemaps import SITEMAPS
 
+from .served_files import with_file_headers
+
 # Resolved at request time: the static manifest may not exist yet when URLs are imported.
 lazy_static = lazy(static, str)
 
+# Error pages that cannot fail again (no host, no database): see newsportal/errors.py.
+handler400 = "newsportal.errors.bad_request"
+handler403 = "newsportal.errors.permission_denied"
+handler404 = "newsportal.errors.page_not_found"
+handler500 = "newsportal.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("sitemap-news.xml", require_safe(news_sitemap), name="news_sitemap"),
+    path("robots.txt", require_safe(robots_txt), name="robots_txt"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=lazy_static("img/favicon.png"), permanent=True)),
+    path(
+        "favicon.ico",
+        require_safe(RedirectView.as_view(url=lazy_static("img/favicon.png"), permanent=True)),
+    ),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
@@ -28,7 +45,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
+            require_safe(with_file_headers(serve)),
             {"document_root": settings.MEDIA_ROOT},
         )
     ]
