@@ -1,24 +1,93 @@
-"""Image checks and responsive renditions, made once when an image is saved."""
+"""Uploaded pictures: checked, kept as a master of pixels only, and cut into renditions once.
 
+Issue #7: nothing an upload carries besides its pixels may reach a stored byte (EXIF and GPS,
+XMP, JPEG comments, PNG text chunks, GIF extensions, colour profiles, bytes after the end), and
+no upload may cost more than a bounded amount of time and memory to process. Every file we
+store is written by `encode()`, and every picture is read by `read_picture()`.
+"""
+
+import contextlib
 import io
 import warnings
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+from PIL import ExifTags, ImageCms, UnidentifiedImageError
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
 
 from . import conf
 
-# Formats a browser shows; renditions keep this format beside a WebP.
+# The formats a browser shows, with the extension a file of that format is stored under.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Pillow reports a JPEG with a Multi-Picture segment (phones' depth and HDR gain maps) as MPO;
+# its first picture is an ordinary JPEG, the only part we read.
+_JPEG_FORMATS = {"JPEG", "MPO"}
+
+# Rendition and master qualities: renditions are what readers download.
+_RENDITION_QUALITY = {"jpg": 82, "webp": 80}
+_MASTER_QUALITY = {"jpg": 90, "webp": 90}
+
+# What each EXIF orientation needs to be upright (as ImageOps.exif_transpose does it).
+_UPRIGHT = {
+    2: PILImage.Transpose.FLIP_LEFT_RIGHT,
+    3: PILImage.Transpose.ROTATE_180,
+    4: PILImage.Transpose.FLIP_TOP_BOTTOM,
+    5: PILImage.Transpose.TRANSPOSE,
+    6: PILImage.Transpose.ROTATE_270,
+    7: PILImage.Transpose.TRANSVERSE,
+    8: PILImage.Transpose.ROTATE_90,
+}
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+@dataclass
+class Picture:
+    """A decoded picture: upright RGB or RGBA frames (one for a still) and their timing."""
+
+    image_format: str  # as detected: JPEG, PNG, WEBP or GIF
+    frames: list[PILImage.Image]
+    durations: list[int]  # milliseconds per frame
+    loop: int = 0
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.frames[0].size
+
+    @property
+    def animated(self) -> bool:
+        return len(self.frames) > 1
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.frames[0].mode == "RGBA"
+
+    def resized(self, size: tuple[int, int]) -> "Picture":
+        if size == self.size:
+            return self
+        frames = [_shrink(frame, size) for frame in self.frames]
+        return Picture(self.image_format, frames, self.durations, self.loop)
+
+
+class MasterFile(ContentFile):
+    """The stored original: an upload re-encoded by `master_file`, named for its real format."""
+
+    def __init__(self, content: bytes, name: str, picture: Picture):
+        super().__init__(content, name=name)
+        self.image_format = picture.image_format
+        self.picture_size = picture.size
 
 
 def validate_image_file(upload) -> None:
-    """Refuse, with a message an editor understands, anything that is not a safe web image."""
+    """Refuse, from its header and with a message an editor understands, what we will not decode.
+
+    Cheap: nothing is decoded here. `read_picture` decodes, and refuses what only decoding finds
+    (damaged data, animations over the limits).
+    """
     size = getattr(upload, "size", None)
     if size is not None and size > conf.IMAGE_MAX_BYTES:
         raise ValidationError(
@@ -31,125 +100,342 @@ def validate_image_file(upload) -> None:
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
-        # Opening reads only the header; our own limit (lower than Pillow's) is checked before
-        # anything is decoded, so Pillow's warning is redundant here.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            with PILImage.open(upload) as picture:
-                width, height = picture.size
-                image_format = picture.format
-                if width * height > conf.IMAGE_MAX_PIXELS:
-                    raise _too_many_pixels(width, height)
-                picture.verify()
-    except PILImage.DecompressionBombError:
-        raise ValidationError(
-            "This image has too many pixels to process safely (a possible decompression bomb).",
-            code="decompression_bomb",
-        ) from None
-    except UnidentifiedImageError:
-        raise ValidationError(
-            "This file is not an image. Upload a JPEG, PNG, WebP or GIF picture.",
-            code="not_an_image",
-        ) from None
-    except (OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            "This image is damaged or truncated and cannot be read. Try exporting it again.",
-            code="damaged",
-        ) from None
+        with _opened(upload) as picture:
+            _check_header(picture)
     finally:
         if hasattr(upload, "seek"):
             upload.seek(position)
-    if image_format not in ACCEPTED_FORMATS:
+
+
+def read_picture(source, max_width: int | None = None) -> Picture:
+    """Decode `source` (a file) upright, in sRGB, no wider than `max_width`, within the limits.
+
+    Raises ValidationError with an editor's message for anything not a JPEG, PNG, WebP or GIF,
+    too large, damaged, or an animation with too many frames or pixels in all. The cost is
+    bounded by the limits in articles/conf.py: a JPEG is decoded at a reduced scale where that
+    still covers the size we keep, and every frame is shrunk as soon as it is decoded.
+    """
+    max_width = max_width or conf.IMAGE_MASTER_MAX_WIDTH
+    source.seek(0)
+    picture = _opened(source)
+    width, height, image_format = _check_header(picture)
+    try:
+        if getattr(picture, "is_animated", False) and image_format != "JPEG":
+            frames, durations, loop = _animation_frames(picture, max_width)
+        else:
+            frames, durations, loop = [_still_frame(picture, image_format, max_width)], [0], None
+        to_srgb = _ToSRGB(picture.info.get("icc_profile"))
+        frames = [to_srgb(frame) for frame in frames]
+    except PILImage.DecompressionBombError:
+        raise _decompression_bomb() from None
+    except (OSError, SyntaxError, ValueError, EOFError, ImageCms.PyCMSError):
+        raise _damaged() from None
+    # One mode for every frame: a GIF's first frame may have no transparency and a later one may.
+    mode = "RGBA" if any(frame.mode == "RGBA" for frame in frames) else "RGB"
+    frames = [frame if frame.mode == mode else frame.convert(mode) for frame in frames]
+    return Picture(image_format, frames, durations, loop)
+
+
+def master_file(upload) -> MasterFile:
+    """The upload as we store it: re-encoded from its pixels, under its detected format's name.
+
+    The name's extension comes from what the file is, never from what it was called: a GIF
+    uploaded as `x.pdf` is stored as `x.gif` and served as image/gif.
+    """
+    picture = read_picture(upload)
+    extension = ACCEPTED_FORMATS[picture.image_format]
+    stem = slugify(PurePosixPath(upload.name or "").stem)[:80] or "image"
+    content = encode(picture, extension, quality=_MASTER_QUALITY.get(extension))
+    return MasterFile(content, name=f"{stem}.{extension}", picture=picture)
+
+
+def make_renditions(file_name: str, key: str) -> tuple[int, int, list[dict]]:
+    """Write the renditions of one stored master; return its size and the rendition records.
+
+    Each record is {"width", "height", "format", "name"} with `name` a storage path. Each width
+    is made in WebP and in a fallback: the master's own format for JPEG and PNG, GIF for an
+    animation, PNG or JPEG (with or without transparency) for a still GIF or WebP.
+    """
+    with default_storage.open(file_name, "rb") as stored:
+        picture = read_picture(stored)
+    width, height = picture.size
+    fallback = _fallback_extension(picture)
+    widths = sorted({w for w in conf.IMAGE_RENDITION_WIDTHS if w < width} | {min(width, 1600)})
+    renditions = []
+    for target_width in widths:
+        target_height = max(1, round(height * target_width / width))
+        resized = picture.resized((target_width, target_height))
+        for extension in ("webp", fallback):
+            name = str(PurePosixPath("renditions") / key / f"{target_width}.{extension}")
+            content = encode(resized, extension, quality=_RENDITION_QUALITY.get(extension))
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            default_storage.save(name, ContentFile(content))
+            renditions.append(
+                {"width": target_width, "height": target_height, "format": extension, "name": name}
+            )
+    return width, height, renditions
+
+
+def encode(picture: Picture, extension: str, quality: int | None = None) -> bytes:
+    """The picture as a file of `extension` holding its pixels only (and an animation's timing).
+
+    The one place every stored byte is written (#7). Each frame is first copied into a fresh
+    image with no `info`: Pillow carries a file's EXIF, XMP, comment, ICC profile and text
+    chunks along in `info` through copies, conversions and resizes, and writes some of them
+    back on save. No colour profile is written either: `read_picture` has already converted the
+    pixels to sRGB, which is what browsers assume of an untagged picture.
+    """
+    frames = [_pixels_only(frame) for frame in picture.frames]
+    options = {}
+    if len(frames) > 1:
+        options = {
+            "save_all": True,
+            "append_images": frames[1:],
+            "duration": picture.durations,
+            "loop": picture.loop,
+        }
+    buffer = io.BytesIO()
+    first = frames[0]
+    if extension == "jpg":
+        # Progressive, without optimize: libjpeg-turbo's progressive coding is already compact
+        # and optimize=True costs another pass over the whole picture.
+        first.convert("RGB").save(buffer, "JPEG", quality=quality or 90, progressive=True)
+    elif extension == "png":
+        # No optimize=True: it tries every compression level, seconds on a big picture (#7).
+        first.save(buffer, "PNG", compress_level=6, **options)
+    elif extension == "gif":
+        # Frames are whole pictures; disposal 2 keeps transparent parts from showing the last.
+        if first.mode == "RGBA" and len(frames) > 1:
+            options["disposal"] = 2
+        first.save(buffer, "GIF", **options)
+    else:
+        first.save(buffer, "WEBP", quality=quality or 90, method=4, **options)
+    return buffer.getvalue()
+
+
+def _pixels_only(frame: PILImage.Image) -> PILImage.Image:
+    clean = PILImage.new(frame.mode, frame.size)
+    clean.paste(frame)
+    return clean
+
+
+def _opened(source):
+    """Pillow's reader for `source`, restricted to the accepted formats (no other parser runs)."""
+    try:
+        # Our own limits, lower than Pillow's, are checked before anything is decoded, so its
+        # warning is redundant here; its error (far above our limits) still becomes a message.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            return PILImage.open(source, formats=list(ACCEPTED_FORMATS))
+    except PILImage.DecompressionBombError:
+        raise _decompression_bomb() from None
+    except UnidentifiedImageError:
+        raise ValidationError(
+            "This file is not an image a browser can show. Upload a JPEG, PNG, WebP or GIF "
+            "picture.",
+            code="not_an_image",
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _damaged() from None
+
+
+def _check_header(picture: PILImage.Image) -> tuple[int, int, str]:
+    """The picture's size and format, once its header is within the limits."""
+    width, height = picture.size
+    image_format = "JPEG" if picture.format in _JPEG_FORMATS else picture.format
+    if image_format not in ACCEPTED_FORMATS:  # not reachable with `formats=`; kept as a guard
         raise ValidationError(
             "%(format)s images are not shown by browsers. Upload a JPEG, PNG, WebP or GIF.",
             code="format",
             params={"format": image_format},
         )
+    limit = conf.IMAGE_MAX_JPEG_PIXELS if image_format == "JPEG" else conf.IMAGE_MAX_PIXELS
+    if width * height > limit:
+        raise _too_many_pixels(width, height, image_format, limit)
+    return width, height, image_format
 
 
-def _too_many_pixels(width: int, height: int) -> ValidationError:
+def _still_frame(picture: PILImage.Image, image_format: str, max_width: int) -> PILImage.Image:
+    """The one frame of a still, decoded as small as it can be and shrunk to what we keep."""
+    if image_format == "JPEG":
+        orientation = _orientation(picture)  # in the JPEG's header, known before decoding
+        _draft(picture, _target(picture.size, orientation, max_width))
+        frame = _resizable(picture)
+    else:
+        frame = _resizable(picture)
+        orientation = _orientation(picture)  # a PNG's eXIf chunk may follow its pixels
+    return _upright(_shrink(frame, _target(picture.size, orientation, max_width)), orientation)
+
+
+def _target(size: tuple[int, int], orientation: int, max_width: int) -> tuple[int, int]:
+    """`size` scaled down so the picture, once upright, is no wider than `max_width`."""
+    width, height = size
+    upright_width = height if orientation in (5, 6, 7, 8) else width
+    scale = min(1.0, max_width / upright_width)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _draft(picture: PILImage.Image, target: tuple[int, int]) -> None:
+    """Have libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest still as large as `target`.
+
+    Never more than IMAGE_MAX_PIXELS decoded, though: a tall photo may then be kept narrower.
+    """
+    width, height = picture.size
+    reduction = next(
+        (r for r in (1, 2, 4, 8) if -(-width // r) * -(-height // r) <= conf.IMAGE_MAX_PIXELS), 8
+    )
+    # Pillow picks the largest reduction that still gives at least the size asked for.
+    picture.draft("RGB", (min(target[0], width // reduction), min(target[1], height // reduction)))
+
+
+def _animation_frames(picture: PILImage.Image, max_width: int):
+    """Every frame of an animated GIF, WebP or PNG, each shrunk as soon as it is decoded.
+
+    The frames are counted and their pixels added up as they are decoded, against the limits:
+    a header may not say how many frames follow, and a GIF frame may be larger than the
+    picture it is in. Each frame's size is known before its pixels are decoded.
+    """
+    width, height = picture.size
+    frames, durations = [], []
+    decoded_pixels = 0
+    orientation = _orientation(picture)
+    target = _target((width, height), orientation, max_width)
+    index = 0
+    while True:
+        if index:
+            try:
+                picture.seek(index)
+            except EOFError:
+                break
+        if index >= conf.IMAGE_MAX_FRAMES:
+            raise ValidationError(
+                "This animation has more than %(limit)s frames. Shorten it and upload it again.",
+                code="too_many_frames",
+                params={"limit": conf.IMAGE_MAX_FRAMES},
+            )
+        frame_width, frame_height = picture.size
+        decoded_pixels += frame_width * frame_height
+        if decoded_pixels > conf.IMAGE_MAX_PIXELS:
+            raise _too_many_pixels_in_all(width, height, index + 1)
+        frame = _resizable(picture)
+        if frame.size != (width, height):  # a GIF frame outside the picture: cut to it
+            frame = frame.crop((0, 0, width, height))
+        frame = _upright(_shrink(frame, target), orientation)
+        # The next seek reuses the file's own image; keep a copy if this frame is still it.
+        frames.append(frame.copy() if frame is picture else frame)
+        durations.append(round(picture.info.get("duration") or 100))
+        index += 1
+    return frames, durations, picture.info.get("loop")
+
+
+def _resizable(frame: PILImage.Image) -> PILImage.Image:
+    """The frame decoded, in a mode Pillow can resample: palettes and odd modes expanded."""
+    if frame.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        frame.load()
+        return frame
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16-bit greyscale PNG
+        return frame.convert("I").point(lambda value: value / 256).convert("L")
+    return frame.convert("RGBA" if frame.has_transparency_data else "RGB")
+
+
+def _shrink(frame: PILImage.Image, size: tuple[int, int]) -> PILImage.Image:
+    if frame.size == size:
+        return frame
+    # reducing_gap: an integer box reduction first, then Lanczos on a picture only ~3x larger.
+    return frame.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+class _ToSRGB:
+    """Converts frames from the picture's embedded colour profile to sRGB, one transform a mode."""
+
+    def __init__(self, icc_profile: bytes | None):
+        self.embedded = None
+        # A broken profile is ignored: the numbers are shown as they are, as browsers do.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            if icc_profile:
+                self.embedded = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        self.transforms = {}
+
+    def __call__(self, frame: PILImage.Image) -> PILImage.Image:
+        """The frame's colours in sRGB, as RGB or RGBA, so no colour profile need be stored."""
+        output_mode = "RGBA" if "A" in frame.mode else "RGB"
+        if self.embedded is not None and frame.mode in ("RGB", "RGBA", "CMYK", "L"):
+            try:
+                if frame.mode not in self.transforms:
+                    self.transforms[frame.mode] = ImageCms.buildTransform(
+                        self.embedded, _SRGB, frame.mode, output_mode
+                    )
+                return ImageCms.applyTransform(frame, self.transforms[frame.mode])
+            except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+                pass  # a profile for another colour space than the pixels': ignored, likewise
+        return frame if frame.mode == output_mode else frame.convert(output_mode)
+
+
+def _upright(frame: PILImage.Image, orientation: int) -> PILImage.Image:
+    method = _UPRIGHT.get(orientation)
+    return frame.transpose(method) if method is not None else frame
+
+
+def _orientation(picture: PILImage.Image) -> int:
+    """The EXIF orientation (1 when absent or unreadable: a broken EXIF block is dropped anyway)."""
+    if "exif" not in picture.info:
+        return 1
+    try:
+        return int(picture.getexif().get(ExifTags.Base.Orientation, 1))
+    except Exception:  # any malformed EXIF means "no orientation"
+        return 1
+
+
+def _fallback_extension(picture: Picture) -> str:
+    if picture.image_format in ("JPEG", "PNG"):
+        return ACCEPTED_FORMATS[picture.image_format]
+    if picture.animated:
+        return "gif"
+    return "png" if picture.has_alpha or picture.image_format == "GIF" else "jpg"
+
+
+def _too_many_pixels(width: int, height: int, image_format: str, limit: int) -> ValidationError:
     return ValidationError(
-        "This image is %(width)s×%(height)s pixels (%(mp).0f megapixels); "
-        "the limit is %(limit).0f megapixels.",
+        "This image is %(width)s×%(height)s pixels (%(mp).0f megapixels); the limit for "
+        "%(format)s images is %(limit).0f megapixels. Save it smaller (%(keep)s pixels wide is "
+        "the most the site uses) and upload it again.",
         code="too_many_pixels",
         params={
             "width": width,
             "height": height,
             "mp": width * height / 1e6,
+            "format": image_format,
+            "limit": limit / 1e6,
+            "keep": conf.IMAGE_MASTER_MAX_WIDTH,
+        },
+    )
+
+
+def _too_many_pixels_in_all(width: int, height: int, frames: int) -> ValidationError:
+    return ValidationError(
+        "This animation's frames are %(width)s×%(height)s pixels, and its first %(frames)s "
+        "frames already make more than %(limit).0f megapixels, the limit for a whole "
+        "animation. Make it smaller or shorter and upload it again.",
+        code="too_many_pixels",
+        params={
+            "width": width,
+            "height": height,
+            "frames": frames,
             "limit": conf.IMAGE_MAX_PIXELS / 1e6,
         },
     )
 
 
-def make_renditions(file_name: str, key: str) -> tuple[int, int, list[dict]]:
-    """Write the renditions of one stored image; return its size and the rendition records.
-
-    Each record is {"width", "height", "format", "name"} with `name` a storage path. The
-    original's EXIF (camera, GPS) is not copied into any rendition.
-    """
-    with default_storage.open(file_name, "rb") as stored, PILImage.open(stored) as picture:
-        picture = ImageOps.exif_transpose(picture)
-        width, height = picture.size
-        source_format = ACCEPTED_FORMATS.get(stored_format(file_name), "jpg")
-        if source_format in ("gif", "webp"):
-            source_format = "png" if picture.mode in ("RGBA", "LA", "P") else "jpg"
-        widths = sorted({w for w in conf.IMAGE_RENDITION_WIDTHS if w < width} | {min(width, 1600)})
-        renditions = []
-        for target_width in widths:
-            target_height = max(1, round(height * target_width / width))
-            resized = picture.resize((target_width, target_height), PILImage.Resampling.LANCZOS)
-            for extension in ("webp", source_format):
-                name = str(PurePosixPath("renditions") / key / f"{target_width}.{extension}")
-                content = _encode(resized, extension)
-                if default_storage.exists(name):
-                    default_storage.delete(name)
-                default_storage.save(name, ContentFile(content))
-                renditions.append(
-                    {
-                        "width": target_width,
-                        "height": target_height,
-                        "format": extension,
-                        "name": name,
-                    }
-                )
-    return width, height, renditions
-
-
-def stored_format(file_name: str) -> str:
-    suffix = PurePosixPath(file_name).suffix.lower().lstrip(".")
-    return {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}.get(
-        suffix, "JPEG"
+def _decompression_bomb() -> ValidationError:
+    return ValidationError(
+        "This image has too many pixels to process safely (a possible decompression bomb).",
+        code="decompression_bomb",
     )
 
 
-def _encode(picture: PILImage.Image, extension: str) -> bytes:
-    buffer = io.BytesIO()
-    if extension == "jpg":
-        picture.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
-    elif extension == "png":
-        picture.save(buffer, "PNG", optimize=True)
-    else:
-        picture.save(buffer, "WEBP", quality=80, method=4)
-    return buffer.getvalue()
-
-
-def without_metadata(upload) -> ContentFile:
-    """The uploaded picture re-encoded without EXIF (camera, GPS) or other metadata.
-
-    The orientation EXIF would have applied is applied to the pixels first.
-    """
-    upload.seek(0)
-    with PILImage.open(upload) as picture:
-        image_format = picture.format
-        if image_format == "GIF":  # GIF carries no EXIF; re-encoding would lose animation
-            upload.seek(0)
-            return ContentFile(upload.read(), name=upload.name)
-        upright = ImageOps.exif_transpose(picture)
-        buffer = io.BytesIO()
-        if image_format == "JPEG":
-            upright.convert("RGB").save(buffer, "JPEG", quality=92, optimize=True)
-        elif image_format == "PNG":
-            upright.save(buffer, "PNG", optimize=True)
-        else:
-            upright.save(buffer, "WEBP", quality=90)
-    return ContentFile(buffer.getvalue(), name=PurePosixPath(upload.name).name)
+def _damaged() -> ValidationError:
+    return ValidationError(
+        "This image is damaged or truncated and cannot be read. Try exporting it again.",
+        code="damaged",
+    )

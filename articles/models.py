@@ -71,12 +71,10 @@ def image_upload_to(instance, filename):
 class Image(models.Model):
     """A picture with its words (alt text, caption, credit) and its responsive renditions."""
 
-    file = models.ImageField(
-        upload_to=image_upload_to,
-        width_field="width",
-        height_field="height",
-        validators=[images.validate_image_file],
-    )
+    # A FileField, not an ImageField: ImageField reads an upload's size as soon as it is
+    # assigned, trying every format Pillow knows and letting its decompression-bomb error
+    # escape (a 500). Our own checks judge the content (images.py) and set width and height.
+    file = models.FileField(upload_to=image_upload_to, validators=[images.validate_image_file])
     alt_text = models.CharField(
         max_length=250, help_text="What the picture shows, for readers who cannot see it."
     )
@@ -96,12 +94,10 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
+        if self._has_new_upload:  # saved without full_clean() (scripts, the demo loader)
+            self.file = images.master_file(self.file)
         if self.file and not self.file._committed:
-            # A new upload: stored without its EXIF/GPS metadata.
-            self.file = images.without_metadata(self.file)
-            self.width = self.height = 0
-        if self.file and not (self.width and self.height):
-            self.width, self.height = self.file.width, self.file.height
+            self.width, self.height = self.file.file.picture_size
         super().save(*args, **kwargs)
         if self.file and self.rendered_name != self.file.name:
             self.width, self.height, self.renditions = images.make_renditions(
@@ -109,6 +105,34 @@ class Image(models.Model):
             )
             self.rendered_name = self.file.name
             super().save(update_fields=["width", "height", "renditions", "rendered_name"])
+
+    @property
+    def _has_new_upload(self) -> bool:
+        """A file assigned but not yet made into its stored master (see images.master_file)."""
+        return bool(
+            self.file
+            and not self.file._committed
+            and not isinstance(self.file.file, images.MasterFile)
+        )
+
+    def clean_fields(self, exclude=None):
+        """The fields' checks; then a new upload that passed them becomes its stored master.
+
+        Decoding happens here, not in save(), so what only decoding finds (damaged data, an
+        animation over the limits) reaches the editor as a message on the form.
+        """
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "file" not in errors and "file" not in (exclude or ()) and self._has_new_upload:
+            try:
+                self.file = images.master_file(self.file)
+            except ValidationError as error:
+                errors["file"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def sources(self, image_format: str) -> list[dict]:
         return [r for r in self.renditions if r["format"] == image_format]
