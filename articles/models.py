@@ -71,9 +71,10 @@ def image_upload_to(instance, filename):
 class Image(models.Model):
     """A picture with its words (alt text, caption, credit) and its responsive renditions."""
 
-    # A FileField, not an ImageField: ImageField reads an upload's size as soon as it is
-    # assigned, trying every format Pillow knows and letting its decompression-bomb error
-    # escape (a 500). Our own checks judge the content (images.py) and set width and height.
+    # A FileField, not an ImageField: ImageField's form field judges a file by its name's
+    # extension and has one message for every refusal, and the model field reads the size of
+    # whatever is assigned with every format Pillow knows, raising on a decompression bomb.
+    # images.py judges the content (whatever the name says) and sets width and height.
     file = models.FileField(upload_to=image_upload_to, validators=[images.validate_image_file])
     alt_text = models.CharField(
         max_length=250, help_text="What the picture shows, for readers who cannot see it."

@@ -186,12 +186,17 @@ def test_an_animation_keeps_its_frames_and_timing_in_every_file(image_format):
     durations = [40, 80, 120, 160, 200, 240]
     upload = picture_bytes(image_format, 700, 300, frames=6, duration=durations)
     image = _saved(upload, "animation.bin")
-    stored = _stored_files(image)
-    assert {r["format"] for r in image.renditions} == {
-        "webp",
-        "gif" if image_format != "PNG" else "png",
-    }
-    for name, content in stored.items():
+    # Animated WebP at each width; a GIF's or PNG's fallback is the original itself.
+    webp = [r for r in image.renditions if r["format"] == "webp"]
+    assert [r["width"] for r in webp] == [320, 640, 700]
+    fallback = [r for r in image.renditions if r["format"] != "webp"]
+    if image_format == "WEBP":
+        assert fallback == []
+    else:
+        assert [(r["format"], r["name"]) for r in fallback] == [
+            (EXTENSIONS[image_format], image.file.name)
+        ]
+    for name, content in _stored_files(image).items():
         assert _frame_durations(content) == durations, name
 
 
@@ -285,3 +290,13 @@ def test_a_picture_damaged_after_its_header_gets_a_message(image_format):
     with pytest.raises(ValidationError, match="damaged or truncated") as refused:
         image.full_clean()
     assert list(refused.value.message_dict) == ["file"]
+
+
+def test_an_article_with_an_animated_gif_shows_webp_and_falls_back_to_the_gif(client):
+    """Readers get animated WebP renditions, and the GIF itself where WebP is not shown."""
+    image = _saved(picture_bytes("GIF", 700, 300, frames=4), "loop.gif")
+    article = ArticleFactory(featured_image=image)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<source type="image/webp" srcset="/media/renditions/' in html
+    assert f'<img src="{image.file.url}" srcset="{image.file.url} 700w"' in html
+    assert 'width="700" height="300"' in html
