@@ -79,8 +79,8 @@ class MasterFile(ContentFile):
 
     def __init__(self, content: bytes, name: str, picture: Picture):
         super().__init__(content, name=name)
-        self.image_format = picture.image_format
-        self.picture_size = picture.size
+        # Kept for the renditions: cut from these pixels, not from the master's re-encoding.
+        self.picture = picture
 
 
 def validate_image_file(upload) -> None:
@@ -151,17 +151,21 @@ def master_file(upload) -> MasterFile:
     return MasterFile(content, name=f"{stem}.{extension}", picture=picture)
 
 
-def make_renditions(file_name: str, key: str) -> tuple[int, int, list[dict]]:
+def make_renditions(
+    file_name: str, key: str, picture: Picture | None = None
+) -> tuple[int, int, list[dict]]:
     """Write the renditions of one stored master; return its size and the rendition records.
 
     Each record is {"width", "height", "format", "name"} with `name` a storage path. Each width
     is made in WebP and, for a still, in a fallback format: the master's own for JPEG and PNG,
     PNG or JPEG (with or without transparency) for a GIF or WebP. An animation's fallback is
     its master (a GIF or PNG): every frame of every width again would cost seconds (#7), for
-    browsers that have all shown animated WebP since 2020.
+    browsers that have all shown animated WebP since 2020. `picture` is the master's, when
+    it has just been decoded (see MasterFile); otherwise the stored master is read.
     """
-    with default_storage.open(file_name, "rb") as stored:
-        picture = read_picture(stored)
+    if picture is None:
+        with default_storage.open(file_name, "rb") as stored:
+            picture = read_picture(stored)
     width, height = picture.size
     fallback = _fallback_extension(picture)
     widths = sorted({w for w in conf.IMAGE_RENDITION_WIDTHS if w < width} | {min(width, 1600)})
@@ -221,8 +225,9 @@ def encode(picture: Picture, extension: str, quality: int | None = None) -> byte
     elif extension == "gif":
         first.save(buffer, "GIF")
     else:
-        # Every frame of an animation is encoded at every width: a faster method there.
-        method = 4 if len(frames) == 1 else 1
+        # Every frame of an animation is encoded at every width: the fastest method there
+        # (a third of the time of method 4, files ~15% larger).
+        method = 4 if len(frames) == 1 else 0
         first.save(buffer, "WEBP", quality=quality or 90, method=method, **options)
     return buffer.getvalue()
 
@@ -349,7 +354,7 @@ def _animation_frames(picture: PILImage.Image, max_width: int):
             )
         frame_width, frame_height = picture.size
         decoded_pixels += frame_width * frame_height
-        if decoded_pixels > conf.IMAGE_MAX_PIXELS:
+        if decoded_pixels > conf.IMAGE_MAX_ANIMATION_PIXELS:
             raise _too_many_pixels_in_all(width, height, index + 1)
         frame = _resizable(picture)
         if frame.size != (width, height):  # a GIF frame outside the picture: cut to it
@@ -455,7 +460,7 @@ def _too_many_pixels_in_all(width: int, height: int, frames: int) -> ValidationE
             "width": width,
             "height": height,
             "frames": frames,
-            "limit": conf.IMAGE_MAX_PIXELS / 1e6,
+            "limit": conf.IMAGE_MAX_ANIMATION_PIXELS / 1e6,
         },
     )
 

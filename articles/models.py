@@ -97,12 +97,14 @@ class Image(models.Model):
     def save(self, *args, **kwargs):
         if self._has_new_upload:  # saved without full_clean() (scripts, the demo loader)
             self.file = images.master_file(self.file)
+        picture = None
         if self.file and not self.file._committed:
-            self.width, self.height = self.file.file.picture_size
+            picture = self.file.file.picture
+            self.width, self.height = picture.size
         super().save(*args, **kwargs)
         if self.file and self.rendered_name != self.file.name:
             self.width, self.height, self.renditions = images.make_renditions(
-                self.file.name, key=str(self.pk)
+                self.file.name, key=str(self.pk), picture=picture
             )
             self.rendered_name = self.file.name
             super().save(update_fields=["width", "height", "renditions", "rendered_name"])
