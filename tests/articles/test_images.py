@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags
+from PIL import ExifTags, ImageCms
 from PIL import Image as PILImage
 
 from articles import conf
@@ -178,6 +178,22 @@ def test_exif_orientation_is_applied_to_the_pixels(image_format):
         assert not original.getexif()
         # The moving bar (left edge of the landscape) is now along the top.
         assert original.getpixel((200, 3))[:3] == pytest.approx((255, 204, 0), abs=40)
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_a_picture_with_a_colour_profile_keeps_its_colours_without_it(image_format):
+    """The profile is applied to the pixels (here sRGB, so they stay) and not stored."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (400, 300), (51, 102, 153)).save(
+        buffer,
+        image_format,
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+    )
+    image = _saved(buffer.getvalue(), "tagged")
+    for name, content in _stored_files(image).items():
+        with PILImage.open(io.BytesIO(content)) as stored:
+            assert "icc_profile" not in stored.info, name
+            assert stored.convert("RGB").getpixel((10, 10)) == pytest.approx((51, 102, 153), abs=3)
 
 
 @pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
