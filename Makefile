@@ -78,6 +78,7 @@ test: install browser lint
 # Figures, not pass/fail: server time, queries and size of the reader pages.
 bench: install
 	$(PY) -m tests.benchmarks.bench_pages
+	$(PY) -m tests.benchmarks.bench_images
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

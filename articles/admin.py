@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -52,6 +53,12 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = ["thumbnail", "width", "height"]
     fields = ["file", "thumbnail", "alt_text", "caption", "credit", "width", "height"]
+    # The file picker offers pictures; the content is judged on upload (articles/images.py).
+    formfield_overrides = {
+        models.FileField: {
+            "widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+        }
+    }
 
     @admin.display(description="Preview")
     def thumbnail(self, image):

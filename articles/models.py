@@ -88,12 +88,11 @@ def image_upload_to(instance, filename):
 class Image(TypedText):
     """A picture with its words (alt text, caption, credit) and its responsive renditions."""
 
-    file = models.ImageField(
-        upload_to=image_upload_to,
-        width_field="width",
-        height_field="height",
-        validators=[images.validate_image_file],
-    )
+    # A FileField, not an ImageField: ImageField's form field judges a file by its name's
+    # extension and has one message for every refusal, and the model field reads the size of
+    # whatever is assigned with every format Pillow knows, raising on a decompression bomb.
+    # images.py judges the content (whatever the name says) and sets width and height.
+    file = models.FileField(upload_to=image_upload_to, validators=[images.validate_image_file])
     alt_text = models.CharField(
         max_length=250, help_text="What the picture shows, for readers who cannot see it."
     )
@@ -113,19 +112,47 @@ class Image(TypedText):
         return self.alt_text
 
     def save(self, *args, **kwargs):
+        if self._has_new_upload:  # saved without full_clean() (scripts, the demo loader)
+            self.file = images.master_file(self.file)
+        picture = None
         if self.file and not self.file._committed:
-            # A new upload: stored without its EXIF/GPS metadata.
-            self.file = images.without_metadata(self.file)
-            self.width = self.height = 0
-        if self.file and not (self.width and self.height):
-            self.width, self.height = self.file.width, self.file.height
+            picture = self.file.file.picture
+            self.width, self.height = picture.size
         super().save(*args, **kwargs)
         if self.file and self.rendered_name != self.file.name:
             self.width, self.height, self.renditions = images.make_renditions(
-                self.file.name, key=str(self.pk)
+                self.file.name, key=str(self.pk), picture=picture
             )
             self.rendered_name = self.file.name
             super().save(update_fields=["width", "height", "renditions", "rendered_name"])
+
+    @property
+    def _has_new_upload(self) -> bool:
+        """A file assigned but not yet made into its stored master (see images.master_file)."""
+        return bool(
+            self.file
+            and not self.file._committed
+            and not isinstance(self.file.file, images.MasterFile)
+        )
+
+    def clean_fields(self, exclude=None):
+        """The fields' checks; then a new upload that passed them becomes its stored master.
+
+        Decoding happens here, not in save(), so what only decoding finds (damaged data, an
+        animation over the limits) reaches the editor as a message on the form.
+        """
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "file" not in errors and "file" not in (exclude or ()) and self._has_new_upload:
+            try:
+                self.file = images.master_file(self.file)
+            except ValidationError as error:
+                errors["file"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def sources(self, image_format: str) -> list[dict]:
         return [r for r in self.renditions if r["format"] == image_format]
