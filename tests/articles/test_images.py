@@ -316,3 +316,47 @@ def test_an_article_with_an_animated_gif_shows_webp_and_falls_back_to_the_gif(cl
     assert '<source type="image/webp" srcset="/media/renditions/' in html
     assert f'<img src="{image.file.url}" srcset="{image.file.url} 700w"' in html
     assert 'width="700" height="300"' in html
+
+
+def _stored_as_before_7(content: bytes, name: str) -> Image:
+    """An image row as the site kept it before #7: the upload's bytes under the upload's name."""
+    stored_name = default_storage.save(f"images/legacy/{name}", ContentFile(content))
+    image = Image(alt_text="An old picture", width=800, height=450)
+    image.file.name = stored_name
+    image.rendered_name = stored_name
+    image.renditions = [{"width": 800, "height": 450, "format": "jpg", "name": stored_name}]
+    Image.objects.bulk_create([image])  # no save(): nothing re-encoded, as then
+    return Image.objects.get(alt_text="An old picture")
+
+
+@pytest.mark.parametrize(("image_format", "carrier"), list(CARRIERS))
+def test_reencode_images_cleans_pictures_stored_before_uploads_were_reencoded(
+    image_format, carrier
+):
+    """`manage.py reencode_images`: old files lose their metadata and lying names, and the old
+    bytes are deleted."""
+    from django.core.management import call_command
+
+    upload = CARRIERS[image_format, carrier]()
+    image = _stored_as_before_7(upload, "old-upload.pdf")
+    old_name = image.file.name
+    assert MARKER in default_storage.open(old_name).read() or carries_marker(upload)
+    call_command("reencode_images", stdout=io.StringIO())
+    image.refresh_from_db()
+    assert image.file.name.endswith(f".{EXTENSIONS[image_format]}")
+    assert not default_storage.exists(old_name)
+    stored = _stored_files(image)
+    assert len(stored) > 2
+    for name, content in stored.items():
+        assert not carries_marker(content), name
+
+
+def test_reencode_images_leaves_what_todays_limits_refuse_and_says_so():
+    from django.core.management import call_command
+
+    image = _stored_as_before_7(declaring("PNG", 8000, 8000), "huge.png")
+    output = io.StringIO()
+    call_command("reencode_images", stdout=output)
+    assert f"Left image {image.pk}" in output.getvalue()
+    image.refresh_from_db()
+    assert default_storage.exists(image.file.name)
