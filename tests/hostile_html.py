@@ -13,10 +13,12 @@ VOID_ELEMENTS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
 }  # fmt: skip
-# Elements none of our pages uses, each a way to run script or restyle/redirect the page.
+# Elements none of our pages uses: each a way to run script, restyle or redirect the page, or
+# a marker the hostile-input tests send.
 NEVER_ON_OUR_PAGES = {
     "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "base",
-    "marquee", "isindex", "xss-probe", "noembed", "plaintext", "xmp", "portal", "template",
+    "marquee", "isindex", "xss-probe", "hostile-mark", "noembed", "plaintext", "xmp", "portal",
+    "template",
 }  # fmt: skip
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "poster", "background", "data",

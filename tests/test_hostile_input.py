@@ -558,6 +558,7 @@ def test_search_answers_any_query_and_shows_it_as_text(public_pages, browser, qu
     with rolled_back():
         response = browser.get("/search/", parameters)
         assert response.status_code == 200, why(response)
+        assert MARK_AS_MARKUP not in response.content.decode()
         root = parse(response.content.decode())
         assert injected_markup(root) == []
         assert root.find(tag="input", id="site-search").attr("value") == clean_query(query)
