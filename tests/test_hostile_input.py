@@ -569,7 +569,7 @@ def test_search_answers_any_query_and_shows_it_as_text(public_pages, browser, qu
 # What breaks file systems, decoders and number parsers, tried in every segment of every URL.
 KNOWN_BAD_SEGMENTS = [
     "", ".", "..", "%2e%2e", "..%2F..%2Fsettings.py", "%00", "a%00b", "%", "%zz", "%C0%AE",
-    "%FF%FE", "%E2%80%AE", "a" * 300, "a" * 5_000, "-1", "0", "99999999999999999999999", "²",
+    "%FF%FE", "%E2%80%AE", "a" * 255, "a" * 256, "-1", "0", "99999999999999999999999", "²",
     "%EF%BC%91", "CON", "a/../../b", "%5C..%5C", "~root", ".git", "%0d%0aSet-Cookie:x=1",
 ]  # fmt: skip
 segment_values = st.one_of(
