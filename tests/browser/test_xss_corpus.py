@@ -17,6 +17,7 @@ whole batch at a time.
 import json
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from importlib import import_module
 from xml.etree import ElementTree
 
@@ -615,7 +616,9 @@ def _check_xml(tab, scene: Scene, url: str) -> None:
     tags = {element.tag.rpartition("}")[2] for element in document.iter()}
     if tags - XML_ELEMENTS:
         scene.problems.append(f"{url}: elements {sorted(tags - XML_ELEMENTS)}")
+    # A title is text, or (RSS, which some readers read as HTML) HTML-escaped text.
     titles = {element.text for element in document.iter() if element.tag.endswith("title")}
+    titles |= {unescape(title) for title in titles if title}
     for article in scene.articles:
         if url.endswith(("/feeds/rss/", "/feeds/atom/")) and article.headline not in titles:
             scene.problems.append(
