@@ -402,7 +402,7 @@ def test_stored_comment_comes_back_to_its_author_as_text(
             assert shown is not None
             assert injected_markup(parse(shown)) == []
             return
-        hostile_tally.count("comments posted to be shown back: stored and checked on the page")
+        hostile_tally.note("comments posted to be shown back: stored, checked on the page")
         (posted,) = stored
         # Nothing a reader can see is lost (control and format characters may be dropped).
         assert (visible(posted.body), visible(posted.name)) == (visible(comment), visible(name))
