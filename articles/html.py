@@ -12,6 +12,7 @@ ALLOWED_TAGS = {
     "hr", "code", "pre", "abbr", "table", "thead", "tbody", "tr", "th", "td", "caption",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
+    "*": set(),  # none on every tag: nh3 would otherwise allow lang and title everywhere
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "abbr": {"title"},

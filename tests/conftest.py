@@ -1,5 +1,43 @@
+import os
+
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+
+from tests import hostile_tally
+
+# Property-based tests (#7) try the same inputs on every run and every machine: a failure in CI
+# is a failure here. Each test sets its own max_examples; the counts print at the end of the run.
+# A failure is reported as found, not minimised: minimising a slow example (a page load each)
+# can take hypothesis five minutes per test, which CI cannot spend. To get the smallest failing
+# input, run the test again with HYPOTHESIS_PROFILE=newsportal-shrink.
+hypothesis_settings.register_profile(
+    "newsportal",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    phases=[Phase.explicit, Phase.generate],
+    # The Django test client and database fixtures are function-scoped on purpose: every example
+    # starts from the same rows (each runs in a savepoint that is rolled back).
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+hypothesis_settings.register_profile(
+    "newsportal-shrink",
+    parent=hypothesis_settings.get_profile("newsportal"),
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "newsportal"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    hostile_tally.write_summary(terminalreporter)
 
 
 def clear_cache():
