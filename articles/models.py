@@ -22,11 +22,19 @@ class TypedText(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self._drop_control_characters()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Before the checks, so that "required" and "unique" judge what will be stored.
+        self._drop_control_characters()
+        super().clean_fields(exclude=exclude)
+
+    def _drop_control_characters(self) -> None:
         for field in self._meta.concrete_fields:
             value = getattr(self, field.attname)
             if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
                 setattr(self, field.attname, without_control_characters(value))
-        super().save(*args, **kwargs)
 
 
 class Section(TypedText):

@@ -138,13 +138,8 @@ class CommentForm(forms.Form):
                 "Please check it and send it again.",
                 code="invalid_utf8",
             )
-        if not hidden_allowed and (hidden := text.hidden_characters(value)):
-            raise forms.ValidationError(
-                "This contains characters that are invisible or change the direction of the "
-                "text (%(characters)s). Please type it again without them.",
-                code="hidden_characters",
-                params={"characters": ", ".join(hidden)},
-            )
+        if not hidden_allowed:
+            text.refuse_hidden_characters(value)
         return value.strip()
 
     def clean_comment(self):

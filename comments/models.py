@@ -50,9 +50,19 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    name = models.CharField(max_length=conf.MAX_NAME_LENGTH)
-    email = models.EmailField(max_length=conf.MAX_EMAIL_LENGTH)
-    url = models.URLField("website", max_length=conf.MAX_URL_LENGTH, blank=True)
+    # Checked here as well as in the form: every way in (an import, a script) refuses them.
+    name = models.CharField(
+        max_length=conf.MAX_NAME_LENGTH, validators=[text.refuse_hidden_characters]
+    )
+    email = models.EmailField(
+        max_length=conf.MAX_EMAIL_LENGTH, validators=[text.refuse_hidden_characters]
+    )
+    url = models.URLField(
+        "website",
+        max_length=conf.MAX_URL_LENGTH,
+        blank=True,
+        validators=[text.refuse_hidden_characters],
+    )
     body = models.TextField("comment", max_length=conf.MAX_BODY_LENGTH)
     # The body's words, normalised and hashed: a repeat that differs only in spacing, case or
     # invisible characters is still a repeat.

@@ -7,6 +7,8 @@ identical differ, and make a repeated comment look new to a byte comparison.
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
+
 # Embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they reorder the text around
 # them. The marks U+200E/U+200F are harmless and needed in mixed-direction text; they stay.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -23,6 +25,17 @@ def hidden_characters(text: str) -> list[str]:
     """The bidi controls and invisible characters in `text`, as U+XXXX codes, once each."""
     found = {char for char in text if char in BIDI_CONTROLS or char in INVISIBLE}
     return sorted(f"U+{ord(char):04X}" for char in found)
+
+
+def refuse_hidden_characters(text: str) -> None:
+    """A validator: names, e-mail addresses and websites show exactly what they are."""
+    if hidden := hidden_characters(text):
+        raise ValidationError(
+            "This contains characters that are invisible or change the direction of the text "
+            "(%(characters)s). Please type it again without them.",
+            code="hidden_characters",
+            params={"characters": ", ".join(hidden)},
+        )
 
 
 def fingerprint(text: str) -> str:

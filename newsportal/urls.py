@@ -6,12 +6,11 @@ from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from articles.news_sitemap import news_sitemap, robots_txt
 from articles.sitemaps import SITEMAPS
 
-from .served_files import with_file_headers
+from .media import media_file
 
 # Resolved at request time: the static manifest may not exist yet when URLs are imported.
 lazy_static = lazy(static, str)
@@ -45,7 +44,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            require_safe(with_file_headers(serve)),
-            {"document_root": settings.MEDIA_ROOT},
+            require_safe(media_file),
         )
     ]

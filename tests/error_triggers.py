@@ -8,8 +8,10 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_safe
 
 from newsportal import errors
+from newsportal.media import media_file
 from newsportal.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from newsportal.urls import urlpatterns as site_urlpatterns
 
@@ -31,14 +33,10 @@ def charset_refused(request):
     return errors.unreadable_text(request, errors.CHARSET_NOT_UTF8)
 
 
-# The site's own media view and arguments at another address: the live server of browser tests
-# serves MEDIA_URL itself, without the site's views or middleware.
-media_route = next(
-    route for route in site_urlpatterns if "document_root" in getattr(route, "default_args", {})
-)
-
+# The site's own media view at another address: the live server of browser tests serves
+# MEDIA_URL itself, without the site's views or middleware.
 urlpatterns = [
-    path("trigger/media/<path:path>", media_route.callback, media_route.default_args),
+    path("trigger/media/<path:path>", require_safe(media_file)),
     path("trigger/bad-request/", raising(BadRequest("malformed"))),
     path("trigger/forbidden/", raising(PermissionDenied())),
     path("trigger/server-error/", raising(RuntimeError("something broke"))),

@@ -52,6 +52,8 @@ def test_odd_query_parameters_never_cause_a_server_error(client, urls):
         "/news/..%2F..%2Fetc%2Fpasswd/",
         "/section/%00/",
         "/media/../settings.py",
+        "/media/" + "a" * 256,  # "File name too long" from the file system was a 500
+        "/media/images/" + "é" * 128 + ".jpg",  # 256 bytes in UTF-8
         "/comments/post/99999999999999999999999/",
         "/comments/post/-1/",
     ],

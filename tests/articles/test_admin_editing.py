@@ -251,3 +251,19 @@ def test_an_article_taken_down_and_put_back_keeps_its_date(editor_client):
     article.refresh_from_db()
     assert article.state == "Published"
     assert article.published_at == original
+
+
+@pytest.mark.parametrize("model", ["tag", "section", "author"])
+def test_a_name_of_control_characters_only_is_refused_with_a_message(model):
+    """Control characters are dropped before the checks, so a name of nothing but them is
+    "required", not stored as "" (and a second one is not a unique-constraint 500)."""
+    browser = Client(raise_request_exception=False)
+    browser.force_login(
+        get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
+    )
+    for attempt in range(2):
+        response = browser.post(
+            f"/admin/articles/{model}/add/", {"name": "\x01\x0b", "slug": f"s{attempt}"}
+        )
+        assert response.status_code == 200, attempt
+        assert "This field cannot be blank." in response.content.decode()

@@ -233,3 +233,14 @@ def test_unticking_save_forgets_the_details(client, article, post_comment):
     post_comment(article, comment="Second", name="Ada Reader")
     form = client.get(article.get_absolute_url()).content.decode().split('id="comment-form"')[1]
     assert 'value="Ada Reader"' not in form
+
+
+def test_the_service_refuses_hidden_characters_too(article):
+    """Not just the form: any way in (an import, a script) refuses a disguised name."""
+    from django.core.exceptions import ValidationError
+
+    from comments.services import comment_submit
+
+    with pytest.raises(ValidationError, match="U\\+202E"):
+        comment_submit(article=article, name="\u202eAda", email="ada@example.org", body="Hi")
+    assert not Comment.objects.exists()
