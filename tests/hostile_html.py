@@ -24,6 +24,13 @@ URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "poster", "background", "data",
     "cite", "ping", "lowsrc", "dynsrc", "srcdoc",
 }  # fmt: skip
+# The elements of RSS 2.0, Atom and Google News sitemaps that our feeds use.
+XML_ELEMENTS = {
+    "rss", "channel", "title", "link", "description", "language", "lastBuildDate", "item",
+    "pubDate", "guid", "category", "creator", "author", "feed", "subtitle", "id", "updated",
+    "entry", "published", "summary", "name", "uri", "email", "urlset", "url", "loc", "news",
+    "publication", "publication_date",
+}  # fmt: skip
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 

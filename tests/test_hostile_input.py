@@ -53,7 +53,7 @@ from tests.factories import (
     TagFactory,
     jpeg_bytes,
 )
-from tests.hostile_html import injected_markup, parse, url_scheme, words
+from tests.hostile_html import XML_ELEMENTS, injected_markup, parse, url_scheme, words
 
 # How many inputs each test tries (fewer when a test's whole input space is smaller; the fixed
 # list of bad path segments adds its own). About a minute for the file on one core.
@@ -832,15 +832,6 @@ def test_what_editors_type_reaches_feeds_as_text_in_well_formed_xml(
             ]
             expected = [c for c in fields["headline"] if c in MARKUP_CHARACTERS]
             assert any([c for c in t if c in MARKUP_CHARACTERS] == expected for t in readings), feed
-
-
-# The elements of RSS 2.0, Atom and Google News sitemaps that our feeds use.
-XML_ELEMENTS = {
-    "rss", "channel", "title", "link", "description", "language", "lastBuildDate", "item",
-    "pubDate", "guid", "category", "creator", "author", "feed", "subtitle", "id", "updated",
-    "entry", "published", "summary", "name", "uri", "email", "urlset", "url", "loc", "news",
-    "publication", "publication_date",
-}  # fmt: skip
 
 
 # --- sanitisers and escapers -------------------------------------------------------------

@@ -45,6 +45,7 @@ from tests.factories import (
     TagFactory,
     jpeg_bytes,
 )
+from tests.hostile_html import XML_ELEMENTS
 
 pytestmark = pytest.mark.browser
 
@@ -591,14 +592,6 @@ def _check_comments_and_json_ld(tab, scene: Scene, path: str) -> None:
         based_on = schema.get("isBasedOn", {})
         if article.source_name and based_on.get("publisher", {}).get("name") != article.source_name:
             scene.problems.append(f"{path}: JSON-LD source name differs")
-
-
-XML_ELEMENTS = {
-    "rss", "channel", "title", "link", "description", "language", "lastBuildDate", "item",
-    "pubDate", "guid", "category", "creator", "author", "feed", "subtitle", "id", "updated",
-    "entry", "published", "summary", "name", "uri", "email", "urlset", "url", "loc", "news",
-    "publication", "publication_date",
-}  # fmt: skip
 
 
 def _check_xml(tab, scene: Scene, url: str) -> None:
