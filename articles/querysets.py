@@ -1,7 +1,7 @@
 """Reads of articles. "Published" is defined here, once, and everything else builds on it."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 
@@ -16,6 +16,13 @@ class ArticleQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED,
             published_at__lte=now or timezone.now(),
         )
+
+    def next_publication_time(self, *, now=None):
+        """When the next scheduled article goes live (None if none is scheduled)."""
+        scheduled = self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=now or timezone.now()
+        )
+        return scheduled.aggregate(first=Min("published_at"))["first"]
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")

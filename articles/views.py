@@ -6,6 +6,8 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from newsportal.front_cache import show
+
 from . import conf, meta
 from .models import Article, Author, Section, Tag
 from .related import related_items
@@ -17,6 +19,11 @@ def _page(request, queryset, per_page=None):
     return Paginator(queryset, per_page or conf.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def show_articles(request, articles) -> None:
+    """Name the articles a page shows, so that a change to any of them purges it."""
+    show(request, *(f"article-{article.pk}" for article in articles if article is not None))
+
+
 def home(request):
     published = Article.objects.published().for_listing().newest_first()
     # The newest pinned lead story, or else simply the newest article.
@@ -24,9 +31,13 @@ def home(request):
     latest = published.exclude(pk=lead.pk) if lead else published
     page = _page(request, latest)
     context = {"page_obj": page, "articles": page.object_list}
+    show(request, "home", "latest", "sections")
+    show_articles(request, page.object_list)
     if page.number == 1:
         context["lead"] = lead
         context["section_blocks"] = _section_blocks()
+        blocks = context["section_blocks"]
+        show_articles(request, [lead, *(article for _, block in blocks for article in block)])
     return render(request, "articles/home.html", context)
 
 
@@ -66,9 +77,15 @@ def article_detail(request, slug):
         .select_related("section", "featured_image")
         .newest_first()[: conf.LATEST_COUNT]
     )
+    related = related_items(article)
+    if not preview:
+        show(request, "latest", "sections", f"article-{article.pk}")
+        show(request, *(f"tag-{tag.pk}" for tag in article.tags.all()))
+        show(request, *(f"author-{author.pk}" for author in article.byline_authors))
+        show_articles(request, [*(item.article for item in related), *latest])
     context = {
         "article": article,
-        "related": related_items(article),
+        "related": related,
         "latest": latest,
         "canonical_url": meta.canonical_url(request, article),
         "schema": meta.news_article_schema(request, article),
@@ -86,6 +103,8 @@ def article_detail(request, slug):
 def _archive(request, obj, articles, template: str, **context):
     """A paginated list of one section's, tag's or author's published articles."""
     page = _page(request, articles.published().for_listing().newest_first())
+    show(request, "sections", f"{obj._meta.model_name}-{obj.pk}")
+    show_articles(request, page.object_list)
     return render(request, template, {"page_obj": page, "articles": page.object_list, **context})
 
 
@@ -114,6 +133,9 @@ def author(request, slug):
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     page = _page(request, search_articles(query).for_listing()) if query else None
+    show(request, "latest", "sections")
+    if page:
+        show_articles(request, page.object_list)
     return render(
         request,
         "articles/search.html",

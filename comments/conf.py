@@ -19,6 +19,8 @@ DEFAULTS = {
     # Spam checks: a form sent sooner than this after it was shown is a bot's; one older than
     # the maximum age is refused politely; an IP address may post RATE_LIMIT per window.
     "COMMENTS_MIN_FILL_SECONDS": 3,
+    # A reader confirming on the one-time step (tokens.py) presses the button again at once.
+    "COMMENTS_MIN_CONFIRM_SECONDS": 1,
     "COMMENTS_MAX_FORM_AGE_SECONDS": 24 * 60 * 60,
     "COMMENTS_RATE_LIMIT": 5,
     "COMMENTS_RATE_WINDOW_SECONDS": 60,

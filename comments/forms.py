@@ -4,9 +4,10 @@ from django import forms
 from django.core.validators import URLValidator
 from django.urls import reverse
 
+from newsportal.front_cache import is_personal
 from newsportal.plain_text import without_control_characters
 
-from . import conf, session, spam, text
+from . import conf, session, spam, text, tokens
 from .models import Comment
 from .threads import reply_target
 
@@ -81,13 +82,12 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, article, action, **kwargs):
+    def __init__(self, *args, article, action, client_address=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        self.client_address = client_address
         # The approved comment this one answers, once `clean_parent` has found it.
         self.reply_to: Comment | None = None
-        if not self.is_bound:
-            self.initial.setdefault("issued", spam.issue_token())
         self.fields["comment"].widget.attrs["maxlength"] = conf.MAX_BODY_LENGTH
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -96,7 +96,11 @@ class CommentForm(forms.Form):
         self.helper.template = "comments/crispy_form.html"
         self.helper.form_action = action
         self.helper.form_id = "comment-form"
-        self.helper.attrs = {"novalidate": "", "data-comment-form": ""}
+        self.helper.attrs = {
+            "novalidate": "",
+            "data-comment-form": "",
+            "data-token-url": reverse("comments:token"),
+        }
         self.helper.layout = Layout(
             Field("comment", placeholder="Please enter your comment!"),
             Div(
@@ -118,12 +122,21 @@ class CommentForm(forms.Form):
 
     @classmethod
     def for_article(cls, article, request, data=None) -> "CommentForm":
-        """The form under `article`, filled in with the details this browser asked us to keep."""
+        """The form under `article`, filled in with the details this browser asked us to keep.
+
+        A page for everyone (front-cached) carries no token: its script fetches one, or the
+        reader confirms once (tokens.py). A personal page carries the reader's own.
+        """
+        client_address = spam.client_ip(request)
+        initial = session.saved_author(request)
+        if data is None and is_personal(request):
+            initial["issued"] = tokens.issue_token(client_address)
         return cls(
             data,
             article=article,
             action=reverse("comments:post", kwargs={"article_id": article.pk}),
-            initial=session.saved_author(request),
+            initial=initial,
+            client_address=client_address,
         )
 
     @property
@@ -187,14 +200,18 @@ class CommentForm(forms.Form):
             )
         return self.reply_to
 
+    def renew_token(self) -> None:
+        """A fresh token in the form sent back, so that pressing the button again works (the
+        reader has had the form long enough: a confirming token asks only a second's wait)."""
+        self.data = self.data.copy()
+        self.data["issued"] = tokens.issue_token(self.client_address, confirm=True)
+
     def clean(self):
         cleaned = super().clean()
-        problem = spam.token_problem(self.data.get("issued", ""))
+        problem = tokens.token_problem(self.data.get("issued", ""), self.client_address)
         if problem:
-            # A fresh token, so that sending again works.
-            self.data = self.data.copy()
-            self.data["issued"] = spam.issue_token()
-            raise forms.ValidationError(problem, code="timing")
+            self.renew_token()
+            raise forms.ValidationError(problem, code="token")
         if cleaned.get("comment") and cleaned.get("email"):
             duplicate = spam.is_duplicate(
                 article_id=self.article.pk, email=cleaned["email"], body=cleaned["comment"]

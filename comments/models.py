@@ -237,3 +237,13 @@ class ThrottleState(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.client[:8]}…: {self.theoretical_arrival:%H:%M:%S}"
+
+
+class SpentFormToken(models.Model):
+    """A comment form token that has let a comment in, and so never will again (tokens.py)."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.nonce

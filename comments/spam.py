@@ -1,37 +1,12 @@
-"""Request-level spam checks that need no third party: honeypot, fill time, rate, repeats."""
+"""Request-level spam checks that need no third party: the reader's address, rate, repeats.
+
+(The honeypot is a field of the form; the fill-time token is in tokens.py.)"""
 
 import ipaddress
-
-from django.core import signing
-from django.utils import timezone
 
 from .conf import setting
 from .models import Comment, body_fingerprint
 from .throttle import throttle_wait
-
-_SALT = "comments.form-issued"
-
-
-def issue_token() -> str:
-    """A signed timestamp saying when the form was shown."""
-    return signing.TimestampSigner(salt=_SALT).sign(str(int(timezone.now().timestamp())))
-
-
-def token_problem(token: str) -> str | None:
-    """None if the form was shown long enough ago and not too long ago; else a message."""
-    signer = signing.TimestampSigner(salt=_SALT)
-    try:
-        issued = int(signer.unsign(token or "", max_age=setting("COMMENTS_MAX_FORM_AGE_SECONDS")))
-    except signing.SignatureExpired:
-        return (
-            "This form was opened more than a day ago, so we could not accept it as it was. "
-            "Your comment is still here: please send it again."
-        )
-    except (signing.BadSignature, ValueError):
-        return "We could not check this form. Your comment is still here: please send it again."
-    if timezone.now().timestamp() - issued < setting("COMMENTS_MIN_FILL_SECONDS"):
-        return "That was quicker than we expected. Please check your comment and send it again."
-    return None
 
 
 def client_ip(request) -> str | None:

@@ -6,4 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("comments/post/<int:article_id>/", views.post_comment, name="post"),
+    path("comments/token/", views.form_token, name="token"),
 ]

@@ -1,13 +1,19 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.views import article_detail
 
-from . import session, spam
+from . import session, spam, tokens
 from .forms import CommentForm
 from .services import comment_submit
 from .threads import page_of
@@ -18,15 +24,51 @@ RATE_LIMITED = (
 )
 
 
+FOREIGN_ORIGIN = (
+    "This comment was sent from another site, or your browser did not say where from, so we "
+    "did not post it. Your text is still here: send it from this page."
+)
+
+
+def _from_this_site(request) -> bool:
+    """Whether the browser says the form was sent from a page of this site.
+
+    Browsers send Origin with every form POST (Referer where an old one does not); a page on
+    another site cannot forge either. This is the comment form's cross-site check: its pages
+    are cached for everyone, so they carry no per-reader CSRF token.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None and (referer := request.headers.get("Referer")):
+        parts = urlsplit(referer)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    if not origin or origin == "null":
+        return False
+    return origin in {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+
+
 def _wants_json(request) -> bool:
     """The page's script posts with this header; without JavaScript the browser posts a form."""
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+@require_safe
+@never_cache
+def form_token(request):
+    """A fresh token for the comment form, for this reader (the page's script asks for it)."""
+    return JsonResponse({"issued": tokens.issue_token(spam.client_ip(request))})
+
+
+# Not Django's CSRF check, which needs a per-reader token in the page: the origin check and the
+# single-use, reader-bound form token (tokens.py) do its work for a page cached for everyone.
+@csrf_exempt
 @require_POST
 def post_comment(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     form = CommentForm.for_article(article, request, data=request.POST)
+    if not _from_this_site(request):
+        form.is_valid()  # so the page shows the reader's text as sent
+        form.add_error(None, ValidationError(FOREIGN_ORIGIN, "origin"))
+        return _failure(request, article, form, status=403)
     if form.is_bot:
         # Dropped silently: the bot sees what a person would, and learns nothing.
         return _success(request, article, comment=None)
@@ -37,18 +79,23 @@ def post_comment(request, article_id):
         form.add_error(None, ValidationError(RATE_LIMITED, "rate", {"seconds": wait}))
         return _failure(request, article, form)
     try:
-        comment = comment_submit(
-            article=article,
-            parent=form.cleaned_data["parent"],
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            url=form.cleaned_data["url"],
-            body=form.cleaned_data["comment"],
-            ip_address=ip_address,
-            user_agent=request.headers.get("User-Agent", ""),
-            author_comment_ids=session.own_comment_ids(request),
-        )
+        with transaction.atomic():
+            if not tokens.spend_token(form.cleaned_data["issued"]):
+                raise ValidationError(tokens.SPENT, "token")
+            comment = comment_submit(
+                article=article,
+                parent=form.cleaned_data["parent"],
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                url=form.cleaned_data["url"],
+                body=form.cleaned_data["comment"],
+                ip_address=ip_address,
+                user_agent=request.headers.get("User-Agent", ""),
+                author_comment_ids=session.own_comment_ids(request),
+            )
     except ValidationError as error:
+        if getattr(error, "code", None) == "token":
+            form.renew_token()
         form.add_error(None, error)
         return _failure(request, article, form)
     session.remember_own_comment(request, comment.pk)
@@ -77,12 +124,15 @@ def _success(request, article, *, comment):
     return HttpResponseRedirect(target)
 
 
-def _failure(request, article, form):
+def _failure(request, article, form, status=400):
     if _wants_json(request):
         html = render_to_string(
             "comments/form.html", {"form": form, "reply_to": form.reply_to}, request=request
         )
-        return JsonResponse({"ok": False, "html": html}, status=400)
+        return JsonResponse({"ok": False, "html": html}, status=status)
     # Without JavaScript: the article page again, with the form as the reader filled it in.
     request.comment_form = form
-    return article_detail(request, slug=article.slug)
+    response = article_detail(request, slug=article.slug)
+    if status != 400:
+        response.status_code = status
+    return response

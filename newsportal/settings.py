@@ -73,6 +73,10 @@ MIDDLEWARE = [
     "newsportal.middleware.HttpMethodsMiddleware",
     "newsportal.request_bodies.PublicRequestBodyMiddleware",
     "newsportal.middleware.Utf8TextMiddleware",
+    # ETag on every page, and 304 when it is unchanged (keeping the cache headers below).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Outside sessions and CSRF, to see their cookies: public pages get shared-cache headers.
+    "newsportal.front_cache.FrontCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +87,15 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The front cache (newsportal/front_cache.py): how long public pages may be kept and served
+# stale while refreshed, the header naming their keys (vmod_xkey's; a CDN wants Surrogate-Key or
+# Cache-Tag), and where purges go (each Varnish node, comma-separated; empty: no front cache).
+FRONT_CACHE_SECONDS = env.int("DJANGO_FRONT_CACHE_SECONDS", default=600)
+FRONT_CACHE_STALE_SECONDS = env.int("DJANGO_FRONT_CACHE_STALE_SECONDS", default=60)
+FRONT_CACHE_KEY_HEADER = env.str("DJANGO_FRONT_CACHE_KEY_HEADER", default="xkey")
+FRONT_CACHE_PURGE_URLS = env.list("DJANGO_FRONT_CACHE_URLS", default=[])
+FRONT_CACHE_PURGE_TIMEOUT = 2
 
 ROOT_URLCONF = "newsportal.urls"
 # Error pages that cannot fail again (handler400… are in the root URLconf).

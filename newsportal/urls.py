@@ -10,6 +10,7 @@ from django.views.generic import RedirectView
 from articles.news_sitemap import news_sitemap, robots_txt
 from articles.sitemaps import SITEMAPS
 
+from .front_cache import shown_as
 from .media import media_file
 
 # Resolved at request time: the static manifest may not exist yet when URLs are imported.
@@ -25,12 +26,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        require_safe(sitemap_views.sitemap),
+        require_safe(shown_as("latest", "sitemap")(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
-    path("sitemap-news.xml", require_safe(news_sitemap), name="news_sitemap"),
-    path("robots.txt", require_safe(robots_txt), name="robots_txt"),
+    path(
+        "sitemap-news.xml",
+        require_safe(shown_as("latest", "sitemap")(news_sitemap)),
+        name="news_sitemap",
+    ),
+    path("robots.txt", require_safe(shown_as("robots")(robots_txt)), name="robots_txt"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path(
         "favicon.ico",

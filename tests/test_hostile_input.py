@@ -40,8 +40,8 @@ from articles.diffs import inline_diff
 from articles.models import Article, Author, Byline, Image, RelatedLink, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.templatetags.articles import json_ld
-from comments import spam
 from comments.models import ArticleCommentPolicy, Comment, Mode
+from comments.tokens import issue_token
 from newsportal.params import MAX_ID, whole_number
 from tests import hostile_tally
 from tests.factories import (
@@ -246,11 +246,11 @@ def scene(db, settings):
     ids["other"] = CommentFactory(article=ArticleFactory()).pk
     now = timezone.now()
     with time_machine.travel(now - timedelta(days=2), tick=False):
-        expired = spam.issue_token()
+        expired = issue_token("127.0.0.1")
     with time_machine.travel(now + timedelta(hours=1), tick=False):
-        future = spam.issue_token()
+        future = issue_token("127.0.0.1")
     tokens = {
-        "fresh": spam.issue_token(),
+        "fresh": issue_token("127.0.0.1"),
         "expired": expired,
         "future": future,
         "other-form": signing.TimestampSigner(salt="another-form").sign(str(int(now.timestamp()))),
@@ -291,6 +291,7 @@ def post_comment(browser, scene, fields: dict, extra=(), *, fetch: bool):
         urlencode([*pairs, *extra]),
         content_type="application/x-www-form-urlencoded",
         headers=headers,
+        HTTP_ORIGIN="http://testserver",
     )
 
 

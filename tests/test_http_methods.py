@@ -23,6 +23,7 @@ ROUTES = {
         lambda site: f"/comments/post/{site['article'].pk}/",
         "POST, OPTIONS",
     ),
+    "comments/token/": (lambda site: "/comments/token/", READER),
     "": (lambda site: "/", READER),
     "news/<slug:slug>/": (lambda site: site["article"].get_absolute_url(), READER),
     "section/<slug:slug>/": (lambda site: site["article"].section.get_absolute_url(), READER),

@@ -238,7 +238,7 @@ def test_what_browsers_send_is_read_intact(client):
             "comment": text,
             "name": "Zoë Ünal",
             "email": "zoe@example.org",
-            "issued": aged_token(),
+            "issued": aged_token(client_address=f"192.0.2.{number + 1}"),
         }
         body = "&".join(f"{name}={quote(value)}" for name, value in fields.items()).encode()
         response = client.generic(
@@ -247,6 +247,7 @@ def test_what_browsers_send_is_read_intact(client):
             body,
             content_type,
             REMOTE_ADDR=f"192.0.2.{number + 1}",
+            HTTP_ORIGIN="http://testserver",
         )
         assert response.status_code == 302, (content_type, response.content[:300])
         sent.append(text)
@@ -259,7 +260,11 @@ def test_ascii_declared_forms_are_read_as_utf8(client):
     article = ArticleFactory()
     body = f"comment=Plain+words&name=Ada&email=ada%40example.org&issued={aged_token()}"
     response = client.generic(
-        "POST", f"/comments/post/{article.pk}/", body.encode(), f"{URLENCODED}; charset=us-ascii"
+        "POST",
+        f"/comments/post/{article.pk}/",
+        body.encode(),
+        f"{URLENCODED}; charset=us-ascii",
+        HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 302
     assert Comment.objects.get().body == "Plain words"

@@ -80,6 +80,19 @@
     summary.focus();
   }
 
+  // The page may come from a cache shared by every reader, so it carries no form token: one is
+  // fetched for this reader when they start on the form (the time it is issued starts the
+  // fill-time check), and again after each comment (a token lets one comment in).
+  async function ensureToken(current) {
+    if (current.elements.issued.value) return;
+    const response = await fetch(current.dataset.tokenUrl, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    current.elements.issued.value = (await response.json()).issued;
+  }
+
   async function submit(event) {
     event.preventDefault();
     const current = event.currentTarget;
@@ -90,6 +103,7 @@
     let response;
     let reply;
     try {
+      await ensureToken(current);
       response = await fetch(current.action, {
         method: "POST",
         // URL-encoded, as the form posts without JavaScript: the only body the endpoint takes.
@@ -108,6 +122,7 @@
     if (reply.ok) {
       storage.clear();
       current.elements.comment.value = "";
+      current.elements.issued.value = "";
       const summary = current.querySelector("[data-error-summary]");
       if (summary) summary.remove();
       button.disabled = false;
@@ -129,6 +144,7 @@
     if (!text.value) text.value = storage.get();
     text.addEventListener("input", () => storage.set(text.value));
     current.addEventListener("submit", submit);
+    current.addEventListener("focusin", () => ensureToken(current).catch(() => {}), { once: true });
     const cancel = respond.querySelector("[data-cancel-reply]");
     if (cancel) cancel.addEventListener("click", (event) => { event.preventDefault(); setReply(null); });
   }

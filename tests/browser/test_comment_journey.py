@@ -51,6 +51,7 @@ screenWidth => ({
 def _comments_accept_quick_readers(settings):
     """Browsers fill the form in milliseconds and all post from 127.0.0.1."""
     settings.COMMENTS_MIN_FILL_SECONDS = 0
+    settings.COMMENTS_MIN_CONFIRM_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = 1000
 
 
@@ -184,11 +185,16 @@ def test_comment_with_javascript_waits_for_moderation_then_appears_after_bulk_ap
 def test_comment_without_javascript_waits_for_moderation(
     site, no_js_page, second_no_js_page, screenshot
 ):
-    """Without JavaScript the form still posts, lands on the pending comment, and keeps mistakes."""
+    """Without JavaScript the form still posts (after one confirming press: the cached page has
+    no token for this reader), lands on the pending comment, and keeps mistakes."""
     body = "Posted from a browser that runs no scripts at all."
     no_js_page.goto(f"{site}{SEED_PATH}")
     form = _fill_comment(no_js_page, comment=body, name="Lynx User", email="lynx@example.org")
     _post(form)
+    expect(no_js_page.locator("[data-error-summary]")).to_contain_text("One more step")
+    expect(no_js_page.locator("form#comment-form [name=comment]")).to_have_value(body)
+    screenshot(no_js_page, "comments-nojs-0-confirm")
+    _post(no_js_page.locator("form#comment-form"))
     expect(no_js_page).to_have_url(re.compile(rf"{re.escape(SEED_PATH)}#comment-\d+$"))
     comment = Comment.objects.get(body=body)
     assert comment.status == Status.PENDING
@@ -258,6 +264,11 @@ def test_reply_opens_in_place_with_javascript_and_by_link_without(
         no_js_page, comment="It was hosted from Moscow.", name="Lynx", email="lynx@example.org"
     )
     _post(form)
+    # The one confirming press a reader without JavaScript makes: still a reply, text kept.
+    expect(no_js_page.locator("[data-error-summary]")).to_contain_text("One more step")
+    expect(no_js_page.locator("#respond-heading")).to_have_text("Reply to Grace Harbour")
+    _post(no_js_page.locator("form#comment-form"))
+    expect(no_js_page).to_have_url(re.compile(r"#comment-\d+$"))
     reply = Comment.objects.get(body="It was hosted from Moscow.")
     assert reply.parent_id == parent.pk
     assert reply.status == Status.PENDING

@@ -1,5 +1,6 @@
 """Many readers posting at the same moment: every comment is stored, nobody sees an error."""
 
+import json
 import re
 import urllib.parse
 import urllib.request
@@ -15,13 +16,14 @@ PARALLEL_CLIENTS = 50
 
 
 def post_as_a_new_reader(base_url: str, article_url: str, n: int) -> int:
-    """One reader: open the article (cookies, CSRF token, form token), then post."""
+    """One reader: open the article, fetch a form token as the page's script does, then post
+    (from the page: the Referer says so)."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
     page = opener.open(base_url + article_url, timeout=60).read().decode()
-    form = page.split('id="comment-form"')[1]
+    token_url = re.search(r'data-token-url="([^"]+)"', page)[1]
+    token = json.loads(opener.open(base_url + token_url, timeout=60).read())["issued"]
     fields = {
-        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1],
-        "issued": re.search(r'name="issued" value="([^"]+)"', form)[1],
+        "issued": token,
         "comment": f"Comment number {n} from a parallel reader.",
         "name": f"Reader {n}",
         "email": f"reader{n}@example.org",

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from comments import spam
 from comments.models import Comment, HoldReason, ModerationRule, Status
+from comments.tokens import issue_token
+from tests.comments.conftest import aged_token, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ def test_the_honeypot_is_hidden_from_people_and_screen_readers(client, article):
 
 def test_a_form_sent_too_fast_is_refused_with_a_message_and_a_fresh_token(article, post_comment):
     with time_machine.travel(timezone.now(), tick=False):
-        response = post_comment(article, comment="Typed fast", issued=spam.issue_token())
+        response = post_comment(article, comment="Typed fast", issued=issue_token("127.0.0.1"))
     html = response.content.decode()
     assert "quicker than we expected" in html
     assert "Typed fast" in html
@@ -38,7 +40,7 @@ def test_a_form_sent_too_fast_is_refused_with_a_message_and_a_fresh_token(articl
 def test_a_form_older_than_a_day_is_refused_politely(article, post_comment):
     old = timezone.now() - timedelta(days=1, minutes=1)
     with time_machine.travel(old, tick=False):
-        token = spam.issue_token()
+        token = issue_token("127.0.0.1")
     html = post_comment(article, comment="Came back later", issued=token).content.decode()
     assert "more than a day ago" in html
     assert "Came back later" in html
@@ -232,3 +234,70 @@ def test_comments_without_words_are_compared_by_what_they_show(article, post_com
     post_comment(article, comment="👍")
     assert post_comment(article, comment="👎").status_code == 302
     assert "already posted" in post_comment(article, comment=" 👍 ").content.decode()
+
+
+def test_one_token_lets_one_comment_in(article, post_comment):
+    """The replay as found: one token carried fifteen accepted posts. Now the second is
+    refused, with the text kept and a fresh token to send it again."""
+    token = aged_token()
+    assert post_comment(article, comment="First with this token", issued=token).status_code == 302
+    for n in range(3):
+        html = post_comment(article, comment=f"Replay {n}", issued=token).content.decode()
+        assert "already used to send a comment" in html
+        assert f"Replay {n}" in html
+    assert Comment.objects.count() == 1
+
+
+def test_a_token_is_worth_nothing_to_another_reader(article, post_comment):
+    """A token issued to one address is refused from another (and the text is kept)."""
+    token = aged_token(client_address="203.0.113.7")
+    html = post_comment(article, comment="Borrowed token", issued=token).content.decode()
+    assert "could not check this form" in html
+    assert "Borrowed token" in html
+    assert not Comment.objects.exists()
+
+
+def test_the_script_gets_a_fresh_token_for_this_reader_never_cached(client, article):
+    response = client.get("/comments/token/")
+    assert "no-store" in response["Cache-Control"]
+    assert not response.cookies
+    other = client.get("/comments/token/").json()["issued"]
+    assert response.json()["issued"] != other
+    from comments.tokens import token_problem
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=10)):
+        assert token_problem(other, "127.0.0.1") is None
+        assert token_problem(other, "198.51.100.1") is not None
+
+
+def test_without_a_token_a_reader_confirms_once_and_it_is_posted(client, article, post_comment):
+    """A reader without JavaScript on a page cached for everyone (no token in it) is asked to
+    press the button again once; the second press, from the same page, posts."""
+    response = post_comment(article, comment="From a cached page", issued="")
+    html = response.content.decode()
+    assert "One more step" in html and "From a cached page" in html
+    fresh = html.split('name="issued" value="')[1].split('"')[0]
+    assert fresh
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        second = post_comment(article, comment="From a cached page", issued=fresh)
+    assert second.status_code == 302
+    assert Comment.objects.get().body == "From a cached page"
+
+
+def test_a_form_cached_for_hours_still_posts(client):
+    """The cached page carries no token that could go stale: hours later, the token fetched
+    when the reader starts typing lets the comment in."""
+    import re
+
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=1))
+    with time_machine.travel(timezone.now() - timedelta(hours=6)):
+        page = client.get(article.get_absolute_url()).content.decode()
+    field = re.search(r'<input[^>]*name="issued"[^>]*>', page)[0]
+    assert "value=" not in field
+    with time_machine.travel(timezone.now() - timedelta(seconds=20)):
+        token = client.get("/comments/token/").json()["issued"]
+    fields = {"comment": "Hours later", "name": "Ada", "email": "ada@example.org"}
+    response = post_form(client, f"/comments/post/{article.pk}/", {**fields, "issued": token})
+    assert response.status_code == 302

@@ -1,0 +1,121 @@
+"""Public pages in a shared front cache (Varnish, or a CDN), and exact purging.
+
+A page is the same for every reader who has nothing personal with the site: no session cookie
+(staff log in with one; a reader gets one with their first comment). Those readers' GETs are
+answered once by the application and then by the front cache, tagged with keys that name what
+the page shows (`article-12`, `section-3`, `latest`...). When something changes, the keys it
+touches are purged, after the transaction commits, at every front cache the site knows of.
+
+Views and template tags name what they show with `show(request, *keys)`; the middleware turns
+that into headers. A response that set a cookie, or a request that carries a session, is
+personal and never stored by a shared cache.
+"""
+
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+KEYS_ATTRIBUTE = "front_cache_keys"
+
+
+def is_personal(request) -> bool:
+    """Whether this request may see something no one else sees: it carries a session."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def show(request, *keys: str) -> None:
+    """Say that the response to `request` shows what `keys` name (and may be cached under them)."""
+    if hasattr(request, KEYS_ATTRIBUTE):
+        getattr(request, KEYS_ATTRIBUTE).update(keys)
+
+
+def shown_as(*keys: str):
+    """A view decorator for pages whose keys are fixed: feeds, sitemaps, robots.txt."""
+
+    def decorate(view):
+        @wraps(view)
+        def keyed_view(request, *args, **kwargs):
+            show(request, *keys)
+            return view(request, *args, **kwargs)
+
+        return keyed_view
+
+    return decorate
+
+
+class FrontCacheMiddleware:
+    """Cache headers for pages whose views named their keys.
+
+    Placed before SessionMiddleware and CsrfViewMiddleware, so it sees their cookies and Vary.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        setattr(request, KEYS_ATTRIBUTE, set())
+        response = self.get_response(request)
+        keys = getattr(request, KEYS_ATTRIBUTE)
+        if not keys or request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if is_personal(request) or response.cookies:
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        # Nothing on the page depends on a cookie: the session was only looked into (and found
+        # empty) by code that reads the reader's details.
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        vary = [v for v in vary if v.lower() != "cookie"]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif "Vary" in response:
+            del response["Vary"]
+        response["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={shared_max_age()}, "
+            f"stale-while-revalidate={settings.FRONT_CACHE_STALE_SECONDS}"
+        )
+        response[settings.FRONT_CACHE_KEY_HEADER] = " ".join(sorted(keys))
+        return response
+
+
+def shared_max_age() -> int:
+    """How long a front cache may keep a page: the site's setting, but never past the moment a
+    scheduled article goes live (it changes every listing, and nobody saves anything then)."""
+    from articles.models import Article
+
+    lifetime = settings.FRONT_CACHE_SECONDS
+    if (next_live := Article.objects.next_publication_time()) is not None:
+        from django.utils import timezone
+
+        lifetime = min(lifetime, max(1, int((next_live - timezone.now()).total_seconds()) + 1))
+    return lifetime
+
+
+def purge(keys: Iterable[str]) -> None:
+    """Purge `keys` at every front cache once the current transaction commits (at once if
+    there is none). A cache that cannot be reached is logged, never an error for the editor."""
+    keys = sorted(set(keys))
+    if keys and settings.FRONT_CACHE_PURGE_URLS:
+        transaction.on_commit(lambda: send_purge(keys), robust=True)
+
+
+def send_purge(keys: list[str]) -> None:
+    for url in settings.FRONT_CACHE_PURGE_URLS:
+        # The URLs are the site's own settings (http to its cache nodes), never a reader's input.
+        request = urllib.request.Request(  # noqa: S310
+            url, method="PURGE", headers={"xkey-purge": " ".join(keys)}
+        )
+        try:
+            with urllib.request.urlopen(  # noqa: S310
+                request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT
+            ):
+                pass
+        except (urllib.error.URLError, OSError) as error:
+            logger.warning("Could not purge %s at %s: %s", " ".join(keys), url, error)
