@@ -99,11 +99,20 @@ def shared_max_age() -> int:
 
 
 def purge(keys: Iterable[str]) -> None:
-    """Purge `keys` at every front cache once the current transaction commits (at once if
-    there is none). A cache that cannot be reached is logged, never an error for the editor."""
+    """Purge `keys` from the application's page cache and at every front cache, once the
+    current transaction commits (at once if there is none). A cache that cannot be reached is
+    logged, never an error for the editor."""
     keys = sorted(set(keys))
-    if keys and settings.FRONT_CACHE_PURGE_URLS:
-        transaction.on_commit(lambda: send_purge(keys), robust=True)
+    if keys:
+        transaction.on_commit(lambda: purge_now(keys), robust=True)
+
+
+def purge_now(keys: list[str]) -> None:
+    from .page_cache import new_versions
+
+    new_versions(keys)
+    if settings.FRONT_CACHE_PURGE_URLS:
+        send_purge(keys)
 
 
 def send_purge(keys: list[str]) -> None:

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "newsportal.middleware.Utf8TextMiddleware",
     # ETag on every page, and 304 when it is unchanged (keeping the cache headers below).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages kept in Django's cache too, purged by the same keys (page_cache.py).
+    "newsportal.page_cache.PageCacheMiddleware",
     # Outside sessions and CSRF, to see their cookies: public pages get shared-cache headers.
     "newsportal.front_cache.FrontCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +98,8 @@ FRONT_CACHE_STALE_SECONDS = env.int("DJANGO_FRONT_CACHE_STALE_SECONDS", default=
 FRONT_CACHE_KEY_HEADER = env.str("DJANGO_FRONT_CACHE_KEY_HEADER", default="xkey")
 FRONT_CACHE_PURGE_URLS = env.list("DJANGO_FRONT_CACHE_URLS", default=[])
 FRONT_CACHE_PURGE_TIMEOUT = 2
+# The application's own page cache (newsportal/page_cache.py), in Django's cache.
+PAGE_CACHE = env.bool("DJANGO_PAGE_CACHE", default=True)
 
 ROOT_URLCONF = "newsportal.urls"
 # Error pages that cannot fail again (handler400… are in the root URLconf).

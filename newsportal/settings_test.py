@@ -71,3 +71,7 @@ if _ENGINE == "django.db.backends.sqlite3":
 else:
     # Likewise on PostgreSQL: a test database of this process's own.
     DATABASES["default"]["TEST"] = {"NAME": f"test_newsportal_{os.getpid()}"}  # noqa: F405
+
+# Tests commit nothing (on_commit purges never run inside a test's transaction), so a page kept
+# in the cache would hide every change a test makes; tests/test_page_cache.py turns it on.
+PAGE_CACHE = False

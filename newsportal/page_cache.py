@@ -1,0 +1,140 @@
+"""The application server's own page cache: public pages kept in Django's cache (Redis in
+production), purged by the same keys as the front cache.
+
+Where no front cache stands in front (`make run`, a CDN that missed, a second application
+server), the rendered page is kept anyway. Purging by key works through versions: every key has
+a version in the cache, a stored page records the versions of its keys, and purging a key gives
+it a new version, so every page that showed it stops matching. A hit costs two cache reads (the
+page, then its keys' versions) and no rendering, no database.
+
+If the cache cannot be reached, pages are rendered as if it were empty: the cache is a speed-up,
+never a dependency.
+"""
+
+import logging
+import time
+import uuid
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from .front_cache import is_personal
+
+logger = logging.getLogger(__name__)
+
+# Headers a stored page is served with again; others (Date, security headers) are set afresh.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy")
+
+
+def _page_key(request) -> str:
+    address = f"{request.method in ('GET', 'HEAD')}:{request.get_host()}{request.get_full_path()}"
+    return "page:" + sha256(address.encode()).hexdigest()
+
+
+def _version_keys(keys) -> dict[str, str]:
+    return {f"key-version:{key}": key for key in keys}
+
+
+def key_versions(keys) -> dict[str, str]:
+    """The current version of each key ("" for one never purged)."""
+    names = _version_keys(keys)
+    found = cache.get_many(list(names))
+    return {key: found.get(name, "") for name, key in names.items()}
+
+
+# Changes with every purge: a page rendered while one happened is not stored (what it read
+# from the database may be older than the purge that its keys' versions already show).
+GENERATION = "page-cache-generation"
+
+
+def new_versions(keys) -> None:
+    """Purge `keys` from the page cache: every page stored under one of them stops matching."""
+    fresh = uuid.uuid4().hex
+    try:
+        cache.set_many(
+            {**dict.fromkeys(_version_keys(keys), fresh), GENERATION: fresh}, timeout=None
+        )
+    except Exception:  # noqa: BLE001 - any cache failure: pages age out by their TTL instead
+        logger.exception("Could not purge %s from the page cache", " ".join(keys))
+
+
+class PageCacheMiddleware:
+    """Serve a stored copy of a public page when its keys have not been purged since.
+
+    Placed outside FrontCacheMiddleware, so it stores pages with their final cache headers, and
+    inside ConditionalGetMiddleware, which answers 304 for stored pages as for fresh ones.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cacheable = (
+            settings.PAGE_CACHE and request.method in ("GET", "HEAD") and not is_personal(request)
+        )
+        if not cacheable:
+            return self.get_response(request)
+        if (stored := self._lookup(request)) is not None:
+            return stored
+        generation = self._generation()
+        response = self.get_response(request)
+        if generation is not None and generation == self._generation():
+            self._store(request, response)
+        return response
+
+    @staticmethod
+    def _generation():
+        try:
+            return cache.get(GENERATION, "")
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _lookup(self, request) -> HttpResponse | None:
+        try:
+            entry = cache.get(_page_key(request))
+            if entry is None or key_versions(entry["versions"]) != entry["versions"]:
+                return None
+        except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
+            logger.exception("The page cache could not be read")
+            return None
+        response = HttpResponse(entry["content"], status=200)
+        for header, value in entry["headers"].items():
+            response[header] = value
+        remaining = max(1, int(entry["expires"] - time.time()))
+        response["Cache-Control"] = entry["cache_control"].replace(
+            f"s-maxage={entry['max_age']}", f"s-maxage={remaining}"
+        )
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    def _store(self, request, response) -> None:
+        keys_header = response.get(settings.FRONT_CACHE_KEY_HEADER, "")
+        cache_control = response.get("Cache-Control", "")
+        if (
+            response.status_code != 200
+            or response.streaming
+            or not keys_header
+            or "public" not in cache_control
+            or response.cookies
+        ):
+            return
+        max_age = int(cache_control.split("s-maxage=")[1].split(",")[0])
+        keys = keys_header.split()
+        try:
+            entry = {
+                "content": response.content,
+                "headers": {
+                    header: response[header]
+                    for header in (*KEPT_HEADERS, settings.FRONT_CACHE_KEY_HEADER)
+                    if header in response
+                },
+                "cache_control": cache_control,
+                "max_age": max_age,
+                "expires": time.time() + max_age,
+                "versions": key_versions(keys),
+            }
+            cache.set(_page_key(request), entry, timeout=max_age)
+        except Exception:  # noqa: BLE001
+            logger.exception("The page cache could not be written")
