@@ -148,10 +148,14 @@ def production_environment(environ, options: Options) -> tuple[dict[str, str], l
     if not env.get("DJANGO_SECRET_KEY"):
         key_file = options.state_dir / "secret-key"
         env["DJANGO_SECRET_KEY"], made = secret_key(key_file)
-        shown = key_file.relative_to(BASE_DIR) if key_file.is_relative_to(BASE_DIR) else key_file
+        shown = (
+            f"{key_file.relative_to(BASE_DIR)} (git-ignored)"
+            if key_file.is_relative_to(BASE_DIR)
+            else str(key_file)
+        )
         notes.append(
             f"DJANGO_SECRET_KEY is not set: {'generated one into' if made else 'using the one in'}"
-            f" {shown} (git-ignored). Set DJANGO_SECRET_KEY to use your own."
+            f" {shown}. Set DJANGO_SECRET_KEY to use your own."
         )
     if not env.get("DJANGO_ALLOWED_HOSTS"):
         env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost,[::1]"
@@ -252,18 +256,27 @@ class Stack:
             if self.env.get("DJANGO_BACKENDS")
             else [local]
         )
-        purgers = vcl.parse_purgers(
-            self.env.get("DJANGO_FRONT_CACHE_PURGE_FROM") or "127.0.0.1,::1"
+        configuration = vcl.CacheConfiguration(
+            backends=backends,
+            purgers=vcl.parse_purgers(
+                self.env.get("DJANGO_FRONT_CACHE_PURGE_FROM") or "127.0.0.1,::1"
+            ),
+            probe_host=self.probe_host,
+            cdn_key_header=vcl.parse_cdn_key_header(self.env.get("DJANGO_CDN_KEY_HEADER", "")),
         )
         options.state_dir.mkdir(parents=True, exist_ok=True)
         site_vcl = options.state_dir / "newsportal.vcl"
-        site_vcl.write_text(vcl.site_vcl(backends, purgers, self.probe_host))
+        site_vcl.write_text(vcl.site_vcl(configuration))
         self.backends = backends
+        pid_file = options.state_dir / "varnishd.pid"
+        stop_leftover(pid_file, "varnishd")
         cache = self.spawn(
             "varnishd",
             [
                 varnishd,
                 "-F",
+                "-P",
+                str(pid_file),
                 "-n",
                 str(options.state_dir / "varnish"),
                 *self.jail(),
@@ -323,6 +336,25 @@ class Stack:
                 print(f"{name} did not stop in {STOP_TIMEOUT} s: killed.", flush=True)
                 process.kill()
                 process.wait()
+
+
+def stop_leftover(pid_file: Path, name: str) -> None:
+    """Stop the `name` an earlier run started from this state directory and left running.
+
+    The stack's processes die with it, even if it is killed outright, except Varnish: it
+    changes user, and Linux then forgets whom it should die with. Its pid file remains.
+    """
+    try:
+        pid = int(pid_file.read_text())
+        if Path(f"/proc/{pid}/comm").read_text().strip() != name:
+            return
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        return
+    print(f"Stopped the {name} (process {pid}) that an earlier run left running.", flush=True)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def reachable_by_everyone(directory: Path) -> bool:

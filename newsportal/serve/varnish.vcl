@@ -147,6 +147,7 @@ sub vcl_deliver {
     }
     set resp.http.X-Cache-Hits = obj.hits;
     unset resp.http.newsportal-swr;
+    call newsportal_cdn_keys;
     # The keys are for this cache; an allowed purger may ask to see them.
     if (!(req.http.X-Cache-Debug && client.ip ~ purgers)) {
         unset resp.http.xkey;

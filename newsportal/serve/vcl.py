@@ -9,6 +9,7 @@ No Django imports: this runs before the settings can be loaded.
 """
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,24 +69,45 @@ def probe_host(allowed_hosts: list[str]) -> str:
     return "localhost"
 
 
-def site_vcl(backends: list[Backend], purgers: list, host: str) -> str:
-    """The whole VCL Varnish runs: varnish.vcl with these backends, probe and purgers."""
+def parse_cdn_key_header(text: str) -> str:
+    """DJANGO_CDN_KEY_HEADER: a header name (Surrogate-Key, Cache-Tag) or nothing."""
+    name = text.strip()
+    if name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", name):
+        raise ValueError(f"{text!r} is not a header name (e.g. Surrogate-Key)")
+    return name
+
+
+@dataclass(frozen=True)
+class CacheConfiguration:
+    """What varies between one cache node and another."""
+
+    backends: list[Backend]
+    purgers: list
+    probe_host: str = "localhost"
+    # A CDN in front of Varnish gets the keys under its own header name (Fastly's
+    # Surrogate-Key, Cloudflare's Cache-Tag), and strips them before its readers see them.
+    cdn_key_header: str = ""
+
+
+def site_vcl(configuration: CacheConfiguration) -> str:
+    """The whole VCL Varnish runs: varnish.vcl with this node's part in place of its include."""
     main = VARNISH_VCL.read_text()
     if main.count(INCLUDE_LINE) != 1:
         raise ValueError(f"{VARNISH_VCL} must contain {INCLUDE_LINE} once")
-    return main.replace(INCLUDE_LINE, backends_vcl(backends, purgers, host))
+    return main.replace(INCLUDE_LINE, node_vcl(configuration))
 
 
-def backends_vcl(backends: list[Backend], purgers: list, host: str) -> str:
+def node_vcl(configuration: CacheConfiguration) -> str:
     """What stands in for varnish.vcl's include line."""
+    backends = configuration.backends
     lines = [
         "# Written by newsportal/serve/vcl.py for this run (DJANGO_BACKENDS,",
-        "# DJANGO_FRONT_CACHE_PURGE_FROM) in place of the include line.",
+        "# DJANGO_FRONT_CACHE_PURGE_FROM, DJANGO_CDN_KEY_HEADER) in place of the include line.",
         "",
         "probe newsportal_health {",
         "    .request =",
         f'        "GET {PROBE_PATH} HTTP/1.1"',
-        f'        "Host: {host}"',
+        f'        "Host: {configuration.probe_host}"',
         # Behind a TLS terminator the application redirects plain HTTP to https; the probe
         # says it came over TLS (ignored unless DJANGO_BEHIND_TLS_PROXY trusts the header).
         '        "X-Forwarded-Proto: https"',
@@ -112,8 +134,13 @@ def backends_vcl(backends: list[Backend], purgers: list, host: str) -> str:
             "",
         ]
     lines.append("acl purgers {")
-    lines += [f'    "{network.network_address}"/{network.prefixlen};' for network in purgers]
+    lines += [
+        f'    "{network.network_address}"/{network.prefixlen};' for network in configuration.purgers
+    ]
     lines += ["}", "", "sub vcl_init {", "    new app = directors.round_robin();"]
     lines += [f"    app.add_backend(app{number});" for number in range(1, len(backends) + 1)]
+    lines += ["}", "", "sub newsportal_cdn_keys {"]
+    if configuration.cdn_key_header:
+        lines.append(f"    set resp.http.{configuration.cdn_key_header} = resp.http.xkey;")
     lines += ["}", ""]
     return "\n".join(lines)

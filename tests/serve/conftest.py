@@ -119,6 +119,8 @@ def stack(tmp_path_factory):
     env.update(
         DJANGO_SETTINGS_MODULE="tests.serve.stack_settings",
         DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",
+        # As behind a CDN: the keys go out under its header name too.
+        DJANGO_CDN_KEY_HEADER="Surrogate-Key",
     )
     log = directory / "stack.log"
     with log.open("wb") as output:

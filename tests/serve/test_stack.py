@@ -45,10 +45,12 @@ def test_a_shared_page_is_a_hit_the_second_time(stack):
 
 
 def test_surrogate_keys_stay_in_the_cache(stack):
-    """Readers never see the xkey header; an allowed purger can ask for it."""
+    """Readers never see the xkey header; an allowed purger can ask for it; a CDN in front
+    (DJANGO_CDN_KEY_HEADER) gets the keys under its own header name."""
     page = key()
     answer = cached(stack, f"/_test/shared/{page}/")
     assert "xkey" not in answer.headers
+    assert answer.headers["Surrogate-Key"] == f"{page} test-pages"
     assert "xkey" not in stack.get(f"/_test/shared/{page}/").headers
     debug = stack.get(f"/_test/shared/{page}/", headers={"X-Cache-Debug": "1"})
     assert debug.headers["xkey"] == f"{page} test-pages"

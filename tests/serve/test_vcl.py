@@ -10,9 +10,9 @@ from newsportal.serve import vcl
 from tests.serve.conftest import varnishd_or_fail
 
 
-def compile_vcl(tmp_path, backends, purgers, host="localhost") -> subprocess.CompletedProcess:
+def compile_vcl(tmp_path, configuration) -> subprocess.CompletedProcess:
     site_vcl = tmp_path / "newsportal.vcl"
-    site_vcl.write_text(vcl.site_vcl(backends, purgers, host))
+    site_vcl.write_text(vcl.site_vcl(configuration))
     # Compiled as this user (no jail): pytest's temporary directories are private to it.
     return subprocess.run(
         [
@@ -31,25 +31,34 @@ def compile_vcl(tmp_path, backends, purgers, host="localhost") -> subprocess.Com
 
 
 @pytest.mark.parametrize(
-    "backends, purgers",
+    "backends, purgers, cdn_key_header",
     [
-        ("127.0.0.1:8001", "127.0.0.1,::1"),
-        ("10.0.0.11:8001,10.0.0.12:8001,[fd00::13]:8001", "10.0.0.0/24,fd00::/64"),
-        ("localhost:8001", ""),
+        ("127.0.0.1:8001", "127.0.0.1,::1", ""),
+        ("10.0.0.11:8001,10.0.0.12:8001,[fd00::13]:8001", "10.0.0.0/24,fd00::/64", ""),
+        ("localhost:8001", "", "Surrogate-Key"),
     ],
-    ids=["make-serve", "scaled-out", "no-purgers"],
+    ids=["make-serve", "scaled-out", "behind-a-cdn-no-purgers"],
 )
-def test_the_vcl_compiles(tmp_path, backends, purgers):
-    """varnishd accepts the configuration `make serve` and the README's scaled-out set-up give
-    it (one application server; three behind one director; purging turned off)."""
-    result = compile_vcl(tmp_path, vcl.parse_backends(backends), vcl.parse_purgers(purgers))
+def test_the_vcl_compiles(tmp_path, backends, purgers, cdn_key_header):
+    """varnishd accepts the configurations `make serve` and the README's "Scaling out" give it
+    (one application server; three behind one director; a CDN in front, purging off)."""
+    configuration = vcl.CacheConfiguration(
+        backends=vcl.parse_backends(backends),
+        purgers=vcl.parse_purgers(purgers),
+        cdn_key_header=vcl.parse_cdn_key_header(cdn_key_header),
+    )
+    result = compile_vcl(tmp_path, configuration)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
 def test_every_backend_joins_the_director_with_the_health_probe():
     """Each application server is probed and taken into the round robin."""
-    written = vcl.backends_vcl(
-        vcl.parse_backends("10.0.0.11:8001, 10.0.0.12:8002"), [], "news.example.org"
+    written = vcl.node_vcl(
+        vcl.CacheConfiguration(
+            backends=vcl.parse_backends("10.0.0.11:8001, 10.0.0.12:8002"),
+            purgers=[],
+            probe_host="news.example.org",
+        )
     )
     assert written.count(".probe = newsportal_health;") == 2
     assert "app.add_backend(app1);" in written and "app.add_backend(app2);" in written
@@ -66,6 +75,13 @@ def test_a_malformed_backend_list_is_refused(text):
     is written with it."""
     with pytest.raises(ValueError):
         vcl.parse_backends(text)
+
+
+@pytest.mark.parametrize("text", ["Surrogate Key", "X-Keys: x", "Cache-Tag;"])
+def test_a_malformed_cdn_header_name_is_refused(text):
+    """DJANGO_CDN_KEY_HEADER must be a header name, nothing that could be read as VCL."""
+    with pytest.raises(ValueError):
+        vcl.parse_cdn_key_header(text)
 
 
 def test_a_malformed_purge_acl_is_refused():
