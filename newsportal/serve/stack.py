@@ -122,6 +122,11 @@ def url_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
 
 
+def listen_on(address: str, port: int) -> str:
+    """`address:port` for gunicorn's --bind and varnishd's -a ([::]:8000 for IPv6)."""
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
 def secret_key(path: Path) -> tuple[str, bool]:
     """The key kept in `path`, made (50+ random characters, readable by us only) if missing.
     Returns it and whether it was made now."""
@@ -144,7 +149,13 @@ def production_environment(environ, options: Options) -> tuple[dict[str, str], l
     env = dict(environ)
     notes = []
     env["DJANGO_DEBUG"] = "False"
-    env.setdefault("DJANGO_SETTINGS_MODULE", "newsportal.settings")
+
+    def default(name, value):
+        # Empty counts as unset, as in the settings (.env.example leaves some empty).
+        if not env.get(name):
+            env[name] = value
+
+    default("DJANGO_SETTINGS_MODULE", "newsportal.settings")
     if not env.get("DJANGO_SECRET_KEY"):
         key_file = options.state_dir / "secret-key"
         env["DJANGO_SECRET_KEY"], made = secret_key(key_file)
@@ -157,15 +168,14 @@ def production_environment(environ, options: Options) -> tuple[dict[str, str], l
             f"DJANGO_SECRET_KEY is not set: {'generated one into' if made else 'using the one in'}"
             f" {shown}. Set DJANGO_SECRET_KEY to use your own."
         )
-    if not env.get("DJANGO_ALLOWED_HOSTS"):
-        env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost,[::1]"
+    default("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     # Plain HTTP on this machine; behind a TLS terminator set DJANGO_SECURE_SSL_REDIRECT=True
     # and DJANGO_BEHIND_TLS_PROXY=True.
-    env.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")
+    default("DJANGO_SECURE_SSL_REDIRECT", "False")
     cache_url = f"http://{url_host(options.address)}:{options.port}"
-    env.setdefault("DJANGO_SITE_URL", cache_url)
+    default("DJANGO_SITE_URL", cache_url)
     if options.only != "app":
-        env.setdefault("DJANGO_FRONT_CACHE_URLS", cache_url + "/")
+        default("DJANGO_FRONT_CACHE_URLS", cache_url + "/")
     elif not env.get("DJANGO_FRONT_CACHE_URLS"):
         notes.append(
             "DJANGO_FRONT_CACHE_URLS is not set: changes purge no cache (set it to every"
@@ -230,7 +240,7 @@ class Stack:
                 "--config",
                 str(SERVE_DIR / "gunicorn.conf.py"),
                 "--bind",
-                f"{url_host(options.app_address)}:{options.app_port}",
+                listen_on(options.app_address, options.app_port),
                 "--workers",
                 str(options.workers),
                 "newsportal.wsgi:application",
@@ -281,7 +291,7 @@ class Stack:
                 str(options.state_dir / "varnish"),
                 *self.jail(),
                 "-a",
-                f"{url_host(options.address)}:{options.port}",
+                listen_on(options.address, options.port),
                 "-f",
                 str(site_vcl),
                 "-s",

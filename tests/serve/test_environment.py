@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from newsportal.serve.stack import parse_options, production_environment
+from newsportal.serve.stack import listen_on, parse_options, production_environment, url_host
 
 
 @pytest.fixture
@@ -52,9 +52,11 @@ def test_the_cache_in_front_counts_as_a_trusted_proxy(options, given, expected):
 
 
 def test_the_site_purges_the_cache_it_runs_behind(options):
-    """By default the site sends its purges to this stack's Varnish; an operator's list of
-    cache nodes is kept."""
+    """By default (or left empty, as in .env.example) the site sends its purges to this
+    stack's Varnish; an operator's list of cache nodes is kept."""
     env, _ = production_environment({}, options)
+    assert env["DJANGO_FRONT_CACHE_URLS"] == "http://127.0.0.1:8100/"
+    env, _ = production_environment({"DJANGO_FRONT_CACHE_URLS": ""}, options)  # .env.example
     assert env["DJANGO_FRONT_CACHE_URLS"] == "http://127.0.0.1:8100/"
     nodes = "http://10.0.0.2:8000/,http://10.0.0.3:8000/"
     env, _ = production_environment({"DJANGO_FRONT_CACHE_URLS": nodes}, options)
@@ -90,3 +92,19 @@ def test_ports_default_to_port_and_the_next_one():
     assert (options.port, options.app_port, options.app_address) == (9000, 9001, "127.0.0.1")
     options = parse_options([], environ={"PORT": "9000", "APP_PORT": "7000"})
     assert options.app_port == 7000
+
+
+@pytest.mark.parametrize(
+    "address, listen, url",
+    [
+        ("127.0.0.1", "127.0.0.1:8000", "127.0.0.1"),
+        ("0.0.0.0", "0.0.0.0:8000", "127.0.0.1"),  # noqa: S104
+        ("::", "[::]:8000", "[::1]"),
+        ("fd00::2", "[fd00::2]:8000", "[fd00::2]"),
+    ],
+)
+def test_every_interface_is_listened_on_and_reached_through_this_machine(address, listen, url):
+    """SERVE_ADDRESS=0.0.0.0 (or ::) binds every interface; the stack itself and the site's
+    purges reach it through loopback."""
+    assert listen_on(address, 8000) == listen
+    assert url_host(address) == url
