@@ -1,8 +1,8 @@
 # gunicorn for `make serve` (python -m newsportal.serve passes --bind and --workers).
 #
 # Sync workers: Varnish stands in front and buffers slow readers, so each worker only ever
-# waits on Django itself, and a process per request in flight is the fastest model we
-# measured for this CPU-bound site (issue #8; figures in the README's "Production" section).
+# waits on Django itself; threads gained nothing for this CPU-bound site, and granian did the
+# same work per page (issue #8; figures and the reasons in the README's "Production").
 
 # Load the site once in the master and fork it: workers start fast and share its memory, and
 # an error in the code or settings stops the start with one traceback.
@@ -17,8 +17,6 @@ forwarded_allow_ips = ""
 # A request Django has not answered in 30 s is stuck; its worker is replaced.
 timeout = 30
 graceful_timeout = 10
-# Varnish keeps connections to the application open; sync workers close after each response.
-keepalive = 2
 
 # Errors and start/stop to the terminal; Varnish sees every request, so no access log here.
 errorlog = "-"

@@ -80,7 +80,8 @@ sub vcl_hit {
     # A stale page is served while a fresh one is fetched in the background for as long as its
     # stale-while-revalidate allows (kept below as newsportal-swr). Past that, a healthy
     # application renders it now; a sick one leaves the stale page to be served for up to a
-    # day (beresp.grace below).
+    # day (beresp.grace below). Such a restart does not wait for another reader's fetch of the
+    # same page; only pages left unread past their stale-while-revalidate get here, so few do.
     if (obj.ttl <= 0s && req.restarts == 0 && std.healthy(req.backend_hint)
         && obj.ttl + std.duration(obj.http.newsportal-swr + "s", 0s) <= 0s) {
         set req.hash_always_miss = true;

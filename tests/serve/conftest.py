@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newsportal.serve.stack import BASE_DIR, find_varnishd
+from newsportal.serve.environment import BASE_DIR
+from newsportal.serve.stack import find_varnishd
 
 START_TIMEOUT = 180
 

@@ -5,7 +5,12 @@ import stat
 
 import pytest
 
-from newsportal.serve.stack import listen_on, parse_options, production_environment, url_host
+from newsportal.serve.environment import (
+    listen_on,
+    parse_options,
+    production_environment,
+    url_host,
+)
 
 
 @pytest.fixture
