@@ -1,7 +1,8 @@
 # newsportal's front cache (issue #8), run by `make serve` (python -m newsportal.serve).
 #
 # The application decides what may be shared: only a response that says `Cache-Control: public`
-# (or s-maxage) and sets no cookie is stored, under the surrogate keys of its `xkey` header.
+# (or s-maxage) with a lifetime and sets no cookie is stored, under the surrogate keys of its
+# `xkey` header.
 # Personal requests (Django's session cookie, the admin, anything but GET/HEAD) go through
 # untouched. The application purges by key after each change it commits:
 #     PURGE / HTTP/1.1
@@ -10,8 +11,8 @@
 #
 # The backends (a round-robin `app` director with a health probe) and the `purgers` ACL are
 # written per run by newsportal/serve/vcl.py from DJANGO_BACKENDS and
-# DJANGO_FRONT_CACHE_PURGE_FROM, in place of the include line below (one file, so Varnish's
-# unprivileged compiler never has to reach into the checkout).
+# DJANGO_FRONT_CACHE_PURGE_FROM, in place of the include line below (one file: nothing for
+# varnishd to look up on its vcl_path).
 vcl 4.1;
 
 import directors;
@@ -38,7 +39,7 @@ sub vcl_recv {
         return (pass);
     }
     # A reader with a session (staff logged in, a commenter whose comment awaits moderation)
-    # sees a page of their own.
+    # sees a page of their own. (Django's SESSION_COOKIE_NAME: change both together.)
     if (req.http.Cookie ~ "(^|;)\s*sessionid=") {
         return (pass);
     }
