@@ -15,10 +15,11 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run test lint browser migrate demo bench clean
+.PHONY: help install run serve test lint browser varnish migrate demo bench clean
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make serve  the production stack: Varnish on http://127.0.0.1:$(PORT)/ in front of gunicorn"
 	@echo "make test   ruff, migration check and the test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
 
 $(VENV)/.installed: pyproject.toml
@@ -49,6 +50,28 @@ run: demo
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production: Varnish on PORT in front of gunicorn (loopback, PORT+1) and the task worker,
+# configured from newsportal/serve/; the README's "Production" section lists its variables.
+# Ctrl-C stops everything it started.
+serve: install varnish
+	@$(PY) -m newsportal.serve --port $(PORT)
+
+# Varnish 7 and varnish-modules (xkey) from Debian, for `make serve` and the tests that run it.
+varnish:
+	@if ! PATH="$$PATH:/usr/sbin:/usr/local/sbin" command -v varnishd >/dev/null || \
+	    ! ls /usr/lib/*/varnish/vmods/libvmod_xkey.so /usr/lib/varnish/vmods/libvmod_xkey.so \
+	      2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Varnish for make serve (apt-get install varnish varnish-modules)"; \
+	    (apt-get install -y -q varnish varnish-modules >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q varnish varnish-modules >/dev/null)) \
+	      || exit 1; \
+	  else \
+	    echo "make serve and its tests need Varnish 7 with varnish-modules (xkey), and it is missing."; \
+	    echo "Install them as root: apt-get install -y varnish varnish-modules"; \
+	    exit 1; \
+	  fi; fi
+
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 browser:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -66,7 +89,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install browser lint
+test: install browser varnish lint
 	$(PY) manage.py makemigrations --check --dry-run
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest

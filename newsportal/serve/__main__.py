@@ -1,0 +1,5 @@
+import sys
+
+from newsportal.serve.stack import main
+
+sys.exit(main())

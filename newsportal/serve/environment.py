@@ -1,0 +1,174 @@
+"""The settings `make serve` runs with: its options (flags, or environment variables) and the
+environment it gives the site (production settings, a kept secret key, the proxy in front).
+
+No Django imports: this runs before the settings can be loaded.
+"""
+
+import argparse
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# gunicorn sync workers for a 2-core machine: measured in issue #8 (README, "Production").
+DEFAULT_WORKERS = 3
+
+
+@dataclass
+class Options:
+    port: int
+    address: str
+    app_port: int
+    app_address: str
+    workers: int
+    state_dir: Path
+    cache_size: str
+    only: str | None
+    demo: bool
+
+
+def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m newsportal.serve",
+        description="Serve newsportal for production: gunicorn, the task worker, Varnish.",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(environ.get("PORT") or 8000),
+        help="where Varnish answers readers (PORT, default 8000)",
+    )
+    parser.add_argument(
+        "--address",
+        default=environ.get("SERVE_ADDRESS") or "127.0.0.1",
+        help="the address Varnish listens on (SERVE_ADDRESS, default 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--app-port",
+        type=int,
+        default=int(environ["APP_PORT"]) if environ.get("APP_PORT") else None,
+        help="gunicorn's port (APP_PORT, default PORT + 1)",
+    )
+    parser.add_argument(
+        "--app-address",
+        default=environ.get("APP_ADDRESS") or "127.0.0.1",
+        help="gunicorn's address (APP_ADDRESS, default 127.0.0.1: reachable only from here)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS),
+        help=f"gunicorn worker processes (WEB_CONCURRENCY, default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(environ.get("SERVE_STATE_DIR") or BASE_DIR / ".serve"),
+        help="the generated secret key and Varnish's working files (default .serve/)",
+    )
+    parser.add_argument(
+        "--cache-size",
+        default=environ.get("VARNISH_CACHE_SIZE") or "256M",
+        help="Varnish's memory for pages (VARNISH_CACHE_SIZE, default 256M)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["app", "cache"],
+        help="run only the application (gunicorn, task worker) or only the cache (Varnish)",
+    )
+    parser.add_argument(
+        "--no-demo", action="store_true", help="do not load the demo content into an empty database"
+    )
+    arguments = parser.parse_args(argv)
+    return Options(
+        port=arguments.port,
+        address=arguments.address,
+        app_port=arguments.app_port or arguments.port + 1,
+        app_address=arguments.app_address,
+        workers=arguments.workers,
+        state_dir=arguments.state_dir.resolve(),
+        cache_size=arguments.cache_size,
+        only=arguments.only,
+        demo=not arguments.no_demo,
+    )
+
+
+def url_host(address: str) -> str:
+    """An address as it is written in a URL ([::1] for IPv6); a wildcard means this machine."""
+    if address in ("", "0.0.0.0", "*"):  # noqa: S104  (naming the wildcard, not binding to it)
+        return "127.0.0.1"
+    if address == "::":
+        return "[::1]"
+    return f"[{address}]" if ":" in address else address
+
+
+def listen_on(address: str, port: int) -> str:
+    """`address:port` for gunicorn's --bind and varnishd's -a ([::]:8000 for IPv6)."""
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
+def secret_key(path: Path) -> tuple[str, bool]:
+    """The key kept in `path`, made (50+ random characters, readable by us only) if missing.
+    Returns it and whether it was made now."""
+    if path.exists():
+        return path.read_text().strip(), False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as key_file:
+        key_file.write(key + "\n")
+    return key, True
+
+
+def production_environment(environ, options: Options) -> tuple[dict[str, str], list[str]]:
+    """The environment the site runs in under `make serve`, and notes on what was chosen.
+
+    What the stack itself fixes (no debugging, one proxy in front) is set; what an operator may
+    choose (hosts, HTTPS redirect, where purges go) is only defaulted.
+    """
+    env = dict(environ)
+    notes = []
+    env["DJANGO_DEBUG"] = "False"
+
+    def default(name, value):
+        # Empty counts as unset, as in the settings (.env.example leaves some empty).
+        if not env.get(name):
+            env[name] = value
+
+    default("DJANGO_SETTINGS_MODULE", "newsportal.settings")
+    if not env.get("DJANGO_SECRET_KEY"):
+        key_file = options.state_dir / "secret-key"
+        env["DJANGO_SECRET_KEY"], made = secret_key(key_file)
+        shown = (
+            f"{key_file.relative_to(BASE_DIR)} (git-ignored)"
+            if key_file.is_relative_to(BASE_DIR)
+            else str(key_file)
+        )
+        notes.append(
+            f"DJANGO_SECRET_KEY is not set: {'generated one into' if made else 'using the one in'}"
+            f" {shown}. Set DJANGO_SECRET_KEY to use your own."
+        )
+    default("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    # Plain HTTP on this machine; behind a TLS terminator set DJANGO_SECURE_SSL_REDIRECT=True
+    # and DJANGO_BEHIND_TLS_PROXY=True.
+    default("DJANGO_SECURE_SSL_REDIRECT", "False")
+    cache_url = f"http://{url_host(options.address)}:{options.port}"
+    default("DJANGO_SITE_URL", cache_url)
+    if options.only != "app":
+        default("DJANGO_FRONT_CACHE_URLS", cache_url + "/")
+    elif not env.get("DJANGO_FRONT_CACHE_URLS"):
+        notes.append(
+            "DJANGO_FRONT_CACHE_URLS is not set: changes purge no cache (set it to every"
+            " cache node, comma-separated)."
+        )
+    # Varnish appends the reader's address to X-Forwarded-For: the comment rate limit and the
+    # login lockout must read it there. A larger count set by the operator (a load balancer in
+    # front of Varnish) is kept.
+    try:
+        proxies = int(env.get("COMMENTS_TRUSTED_PROXIES") or 0)
+    except ValueError:
+        proxies = 0
+    env["COMMENTS_TRUSTED_PROXIES"] = str(max(proxies, 1))
+    return env, notes
