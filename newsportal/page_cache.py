@@ -118,6 +118,7 @@ class PageCacheMiddleware:
             or not keys_header
             or "public" not in cache_control
             or response.cookies
+            or response.has_header("Set-Cookie")
         ):
             return
         max_age = int(cache_control.split("s-maxage=")[1].split(",")[0])

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,22 +108,26 @@ class RunningStack:
         return self.process.wait(timeout=60)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    varnishd_or_fail()
-    directory = tmp_path_factory.mktemp("serve")
-    port, app_port = free_port(), free_port()
+def stack_environment(directory: Path, settings_module: str) -> dict[str, str]:
+    """The environment a stack runs in: this one without the test run's own settings, with a
+    database of its own."""
     env = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("DJANGO_", "REDIS_", "DATABASE_", "COMMENTS_", "PYTEST"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.serve.stack_settings",
+        DJANGO_SETTINGS_MODULE=settings_module,
         DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",
-        # As behind a CDN: the keys go out under its header name too.
-        DJANGO_CDN_KEY_HEADER="Surrogate-Key",
     )
+    return env
+
+
+@contextmanager
+def running_stack(directory: Path, *, settings_module: str, demo: bool, **env):
+    """`python -m newsportal.serve` on free ports, until the block ends (then Ctrl-C)."""
+    varnishd_or_fail()
+    port, app_port = free_port(), free_port()
     log = directory / "stack.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -134,10 +139,10 @@ def stack(tmp_path_factory):
                 f"--app-port={app_port}",
                 f"--state-dir={directory / 'state'}",
                 "--workers=2",
-                "--no-demo",
+                *([] if demo else ["--no-demo"]),
             ],
             cwd=BASE_DIR,
-            env=env,
+            env={**stack_environment(directory, settings_module), **env},
             stdout=output,
             stderr=subprocess.STDOUT,
             # A process group of its own, as a terminal gives `make serve`.
@@ -150,6 +155,21 @@ def stack(tmp_path_factory):
             process.kill()
             pytest.fail(f"the stack did not start:\n{running.output()}")
         time.sleep(0.2)
-    yield running
-    if process.poll() is None:
-        running.interrupt()
+    try:
+        yield running
+    finally:
+        if process.poll() is None:
+            running.interrupt()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("serve")
+    # As behind a CDN: the keys go out under its header name too.
+    with running_stack(
+        directory,
+        settings_module="tests.serve.stack_settings",
+        demo=False,
+        DJANGO_CDN_KEY_HEADER="Surrogate-Key",
+    ) as running:
+        yield running
