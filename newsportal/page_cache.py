@@ -94,7 +94,11 @@ class PageCacheMiddleware:
     def _lookup(self, request) -> HttpResponse | None:
         try:
             entry = cache.get(_page_key(request))
-            if entry is None or key_versions(entry["versions"]) != entry["versions"]:
+            # The entry's own expiry, not only the cache's TTL: the clock that decides when a
+            # scheduled article goes live is this process's, not the cache server's.
+            if entry is None or entry["expires"] <= time.time():
+                return None
+            if key_versions(entry["versions"]) != entry["versions"]:
                 return None
         except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
             logger.exception("The page cache could not be read")
