@@ -281,7 +281,26 @@ class Article(TypedText):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        # Every reader's list is "published, newest first" over some slice of the archive. Each
+        # index holds the whole order, tie-break included, so a page (or a count, or the ids of
+        # page 2,000) is read from the index alone (#8).
+        indexes = [
+            # Home, feeds, sitemaps, "Latest" and related articles' neighbours.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_published_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"], name="article_section_idx"
+            ),
+            # The home page's lead: the newest pinned story, else the newest.
+            models.Index(
+                fields=["status", "-is_lead", "-published_at", "-id"], name="article_lead_idx"
+            ),
+            # The sitemap index's "last modified": few articles are ever updated.
+            models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(updated_at__isnull=False),
+                name="article_updated_idx",
+            ),
+        ]
         permissions = [("publish_article", "Can publish and unpublish articles")]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """Reads of articles. "Published" is defined here, once, and everything else builds on it."""
 
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 
@@ -26,6 +26,22 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def newest_in_each_section(self, count: int):
+        """These articles restricted to the newest `count` of each section, in one query.
+
+        Each section's articles are looked up in its own index range (a subquery per rank, one
+        row each), so the cost is sections × count index lookups however large the archive; a
+        window function ranking every article per section reads the whole archive (#8).
+        """
+        from .models import Section
+
+        newest = self.filter(section=OuterRef("pk")).newest_first().values("pk")
+        ranks = [
+            Section.objects.order_by().values_list(Subquery(newest[rank : rank + 1]), flat=True)
+            for rank in range(count)
+        ]
+        return self.filter(pk__in=ranks[0].union(*ranks[1:], all=True) if count > 1 else ranks[0])
 
     def for_listing(self):
         """The shape every article list renders: section, image and byline in fixed queries."""

@@ -2,8 +2,10 @@
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import conf
@@ -11,6 +13,11 @@ from .models import Article
 
 # How many automatically chosen candidates are scored in Python for text similarity.
 CANDIDATE_POOL = 40
+# The candidates come from the articles published around this one: this many before it and this
+# many after (for a new article, simply the newest). Related coverage is coverage of the same
+# time, and the ranking reads the same few hundred rows however large the archive grows (#8:
+# ranking the whole archive took 0.6 s at 100,000 articles).
+NEIGHBOURS = 300
 STOP_WORDS = frozenset(
     """a an and are as at be by for from has have in is it its of on or that the their this to
     was were will with after over into new says said""".split()
@@ -59,22 +66,47 @@ def related_items(article: Article, *, count: int | None = None) -> list[Related
 def _ranked_candidates(article: Article, *, exclude_ids: set[int]) -> list[Article]:
     """Published articles scored by shared tags and section, text similarity and recency."""
     tag_ids = [tag.pk for tag in article.tags.all()]
-    pool = list(
-        Article.objects.published()
-        .exclude(pk__in=exclude_ids)
-        .select_related("section", "featured_image")
-        .annotate(
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+    now = timezone.now()
+    published = Article.objects.published(now=now)
+    when = article.published_at or now  # a draft's preview: the newest
+    earliest = Coalesce(
+        Subquery(
+            published.filter(published_at__lte=when)
+            .newest_first()
+            .values("published_at")[NEIGHBOURS : NEIGHBOURS + 1]
+        ),
+        Value(datetime.min.replace(tzinfo=UTC)),
+    )
+    latest = Coalesce(
+        Subquery(
+            published.filter(published_at__gte=when)
+            .order_by("published_at", "pk")
+            .values("published_at")[NEIGHBOURS : NEIGHBOURS + 1]
+        ),
+        Value(now),
+    )
+
+    # Without tags, nothing to count (and an empty "in" would empty the whole subquery).
+    shared_tags = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
+
+    def ranked(articles):
+        return articles.annotate(
+            shared_tags=shared_tags,
             same_section=Case(
                 When(section_id=article.section_id, then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-        )
-        .order_by("-shared_tags", "-same_section", "-published_at")[:CANDIDATE_POOL]
+        ).order_by("-shared_tags", "-same_section", "-published_at")
+
+    neighbours = published.filter(published_at__gte=earliest, published_at__lte=latest)
+    # The neighbours are ranked by id alone, then only the pool's rows are read: half the time
+    # of ranking whole rows, in the same one query.
+    pool_ids = ranked(neighbours.exclude(pk__in=exclude_ids)).values("pk")[:CANDIDATE_POOL]
+    pool = list(
+        ranked(published.filter(pk__in=pool_ids).select_related("section", "featured_image"))
     )
     words = _significant_words(article)
-    now = timezone.now()
 
     def score(candidate: Article) -> float:
         similarity = _jaccard(words, _significant_words(candidate))

@@ -1,8 +1,5 @@
 from collections import defaultdict
 
-from django.core.paginator import Paginator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -10,13 +7,14 @@ from newsportal.front_cache import show
 
 from . import conf, meta
 from .models import Article, Author, Section, Tag
+from .pagination import ArchivePaginator
 from .related import related_items
 from .search import clean_query, search_articles
 
 
 def _page(request, queryset, per_page=None):
     """One page of `queryset`; a missing or nonsensical ?page= gives the nearest real page."""
-    return Paginator(queryset, per_page or conf.PAGE_SIZE).get_page(request.GET.get("page"))
+    return ArchivePaginator(queryset, per_page or conf.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def show_articles(request, articles) -> None:
@@ -45,16 +43,9 @@ def _section_blocks() -> list[tuple[Section, list[Article]]]:
     """The newest few articles of every section, in one query however many sections there are."""
     ranked = (
         Article.objects.published()
+        .newest_in_each_section(conf.SECTION_BLOCK_SIZE)
         .select_related("section", "featured_image")
-        .annotate(
-            rank_in_section=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank_in_section__lte=conf.SECTION_BLOCK_SIZE)
-        .order_by("section__position", "section__name", "rank_in_section")
+        .order_by("section__position", "section__name", "-published_at", "-pk")
     )
     blocks: dict[Section, list[Article]] = defaultdict(list)
     for article in ranked:

@@ -68,7 +68,7 @@ class Comment(models.Model):
     # invisible characters is still a repeat.
     body_fingerprint = models.CharField(max_length=64, editable=False, blank=True)
 
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     held_reason = models.CharField(
         "reason held", max_length=20, choices=HoldReason, blank=True, db_index=True
     )
@@ -87,6 +87,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["article", "body_fingerprint"], name="comment_repeat_idx"),
+            # The moderation queue: one status, newest first, 50 at a time; and its counts (#8).
+            models.Index(fields=["status", "-created_at", "-id"], name="comment_queue_idx"),
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
 

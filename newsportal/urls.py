@@ -24,16 +24,23 @@ handler500 = "newsportal.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # An index of the sitemaps (articles in pages: an archive outgrows one file).
     path(
         "sitemap.xml",
-        require_safe(shown_as("latest", "sitemap")(sitemap_views.sitemap)),
-        {"sitemaps": SITEMAPS},
+        require_safe(shown_as("latest", "sitemap")(sitemap_views.index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-news.xml",
         require_safe(shown_as("latest", "sitemap")(news_sitemap)),
         name="news_sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        require_safe(shown_as("latest", "sitemap")(sitemap_views.sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
     ),
     path("robots.txt", require_safe(shown_as("robots")(robots_txt)), name="robots_txt"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).

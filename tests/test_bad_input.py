@@ -30,6 +30,7 @@ def urls():
         "/feeds/rss/",
         f"/section/{article.section.slug}/atom/",
         "/sitemap.xml",
+        "/sitemap-articles.xml?p=1",
         "/sitemap-news.xml",
     ]
 

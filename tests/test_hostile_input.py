@@ -454,7 +454,7 @@ def test_a_reply_never_reveals_a_hidden_comment(scene, browser, target, spelling
 
 # --- every public URL: query parameters, path segments, cookies ---------------------------
 
-KNOWN_PARAMETERS = ["page", "comments", "replyto", "q"]
+KNOWN_PARAMETERS = ["page", "comments", "replyto", "q", "p"]  # p: a sitemap's page
 
 
 def _public_routes(resolver=None, prefix=""):
@@ -496,6 +496,7 @@ def public_pages(scene):
         "articles:tag": {"slug": tag.slug},
         "articles:author": {"slug": author.slug},
         "comments:post": {"article_id": str(article.pk)},
+        "sitemap_section": {"section": "articles"},
     }
     pages = []
     for name, route in _public_routes():

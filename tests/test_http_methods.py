@@ -17,6 +17,7 @@ READER = "GET, HEAD, OPTIONS"
 ROUTES = {
     "sitemap.xml": (lambda site: "/sitemap.xml", READER),
     "sitemap-news.xml": (lambda site: "/sitemap-news.xml", READER),
+    "sitemap-<slug:section>.xml": (lambda site: "/sitemap-articles.xml", READER),
     "robots.txt": (lambda site: "/robots.txt", READER),
     "favicon.ico": (lambda site: "/favicon.ico", READER),
     "comments/post/<int:article_id>/": (

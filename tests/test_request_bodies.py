@@ -78,6 +78,7 @@ def public_paths():
         "/search/?q=harbour",
         "/feeds/rss/",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/no-such-page/",
     ]
 

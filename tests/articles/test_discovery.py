@@ -65,13 +65,52 @@ def test_feeds_are_announced_in_head(client, world):
     assert 'href="/section/world/rss/"' in section_head
 
 
+def sitemap_locations(client) -> list[str]:
+    """Every address a crawler finds from /sitemap.xml: the index, then each sitemap it lists."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = []
+    for sitemap in index.findall("sm:sitemap/sm:loc", NS):
+        response = client.get(sitemap.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, sitemap.text
+        locations += [
+            loc.text for loc in ET.fromstring(response.content).findall("sm:url/sm:loc", NS)
+        ]
+    return locations
+
+
 def test_sitemap_lists_published_articles_and_sections(client, world):
     section, published = world
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    locations = [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
+    locations = sitemap_locations(client)
     assert f"http://testserver{published.get_absolute_url()}" in locations
     assert f"http://testserver{section.get_absolute_url()}" in locations
     assert not any("draft-story" in loc or "scheduled" in loc for loc in locations)
+
+
+def test_sitemap_index_reaches_every_article_of_a_long_archive(client, monkeypatch):
+    """Past one sitemap's worth of articles, the index lists further pages and a crawler
+    following them finds every published article once (Django's sitemap view alone served
+    the first page only: #8)."""
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
+    section = SectionFactory()
+    published = ArticleFactory.create_batch(11, section=section)
+    ArticleFactory(section=section, status=Article.Status.DRAFT)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-articles.xml?p=3</loc>" in index and "?p=4" not in index
+
+    locations = sitemap_locations(client)
+    article_urls = [loc for loc in locations if "/news/" in loc]
+    assert sorted(article_urls) == sorted(
+        f"http://testserver{article.get_absolute_url()}" for article in published
+    )
+    newest = max(article.published_at for article in published)
+    assert f"<lastmod>{newest:%Y-%m-%dT%H:%M:%S}" in index
+
+
+def test_a_sitemap_page_past_the_end_is_404_not_an_error(client, world):
+    for url in ("/sitemap-articles.xml?p=99", "/sitemap-articles.xml?p=x", "/sitemap-nope.xml"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_news_sitemap_holds_the_last_two_days_only(client):

@@ -212,7 +212,9 @@ def test_a_control_character_pasted_into_a_headline_does_not_take_the_feed_down(
     assert not any(RenderedHTML(html).elements for html in html_values)
 
 
-@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-news.xml", "/feeds/rss/"])
+@pytest.mark.parametrize(
+    "path", ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml", "/feeds/rss/"]
+)
 def test_pasted_control_characters_are_not_stored_and_xml_stays_well_formed(client, path):
     """A vertical tab pasted into a headline is dropped on save: every XML view parses."""
     article = ArticleFactory(headline="Harbour\x0b wall\x0c repaired\x1b", standfirst="A\x08B")

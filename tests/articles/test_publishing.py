@@ -11,7 +11,8 @@ from tests.factories import ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
-PLACES = ("/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/sitemap-news.xml")
+# The article sitemap, not /sitemap.xml: that is the index of the sitemaps.
+PLACES = ("/", "/feeds/rss/", "/feeds/atom/", "/sitemap-articles.xml", "/sitemap-news.xml")
 
 
 def test_scheduled_article_appears_by_itself_when_its_time_comes(client):

@@ -1,6 +1,7 @@
 """Pages run a fixed number of SQL queries, however much content there is."""
 
 import pytest
+from django.db.models import Count
 
 from tests.factories import (
     ArticleFactory,
@@ -78,3 +79,84 @@ def test_query_counts_do_not_grow_with_content(client, django_assert_num_queries
             response = client.get(url)
         assert response.status_code == 200, url
         assert b"Harbour story" in response.content
+
+
+def pages_of_the_archive() -> dict[str, str]:
+    """An address of every kind of public list and page, and of the moderation queue, chosen
+    in whatever the archive holds now: first, middle and last pages included."""
+    from articles.conf import PAGE_SIZE
+    from articles.models import Article, Author, Section, Tag
+    from comments.models import Comment
+
+    published = Article.objects.published()
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    last_page = (section.articles.published().count() + PAGE_SIZE - 1) // PAGE_SIZE
+    tag = Tag.objects.annotate(n=Count("articles")).order_by("-n").first()
+    author = Author.objects.annotate(n=Count("articles")).order_by("-n").first()
+    discussed = Comment.objects.values("article").annotate(n=Count("pk")).order_by("-n")[0]
+    article = published.get(pk=discussed["article"])
+    word = article.headline.split()[-1]
+    sitemap_pages = (published.count() + 4) // 5  # ArticleSitemap.limit is 5 below
+    return {
+        "home": "/",
+        "home, page 2": "/?page=2",
+        "section": section.get_absolute_url(),
+        "section, page 2": f"{section.get_absolute_url()}?page=2",
+        "section, last page": f"{section.get_absolute_url()}?page={last_page}",
+        "tag": tag.get_absolute_url(),
+        "tag, page 2": f"{tag.get_absolute_url()}?page=2",
+        "author": author.get_absolute_url(),
+        "search": f"/search/?q={word}",
+        "search, page 2": "/search/?q=council&page=2",
+        "article with the most comments": article.get_absolute_url(),
+        "its second page of comments": f"{article.get_absolute_url()}?comments=2",
+        "RSS": "/feeds/rss/",
+        "Atom": "/feeds/atom/",
+        "section RSS": f"/section/{section.slug}/rss/",
+        "sitemap index": "/sitemap.xml",
+        "article sitemap": "/sitemap-articles.xml",
+        "article sitemap, last page": f"/sitemap-articles.xml?p={sitemap_pages}",
+        "news sitemap": "/sitemap-news.xml",
+        "moderation queue": "/admin/comments/comment/?status__exact=pending",
+        "moderation queue, all": "/admin/comments/comment/?all=1",
+        "moderation queue, one article": (
+            f"/admin/comments/comment/?status__exact=approved&article__id__exact={article.pk}"
+        ),
+        "admin index": "/admin/",
+    }
+
+
+def query_counts(client, pages: dict[str, str]) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import clear_cache
+
+    counts = {}
+    for name, url in pages.items():
+        clear_cache()  # a page-cache miss: the queries a page really needs
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, f"{name}: {url}"
+        counts[name] = len(queries)
+    return counts
+
+
+def test_no_page_runs_more_queries_when_the_archive_grows_fourfold(client, monkeypatch):
+    """Every list, feed, sitemap, search, deep page and the moderation queue, measured on a
+    generated archive and again after it grew: the same queries (#8)."""
+    from django.contrib.auth import get_user_model
+
+    from articles.generate import generate_articles
+    from articles.sitemaps import ArticleSitemap
+    from comments.generate import generate_comments
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 5)
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org"))
+    generate_articles(count=60, seed=1)
+    generate_comments(count=400, seed=1)
+    small = query_counts(client, pages_of_the_archive())
+    generate_articles(count=180, seed=1)
+    generate_comments(count=1600, seed=1)
+    large = query_counts(client, pages_of_the_archive())
+    assert large == small

@@ -105,7 +105,7 @@ def _is_listed(reader, site: str, path: str) -> dict[str, bool]:
     return {
         "home": on_home,
         "rss": f"{site}{path}" in _xml_texts(reader, f"{site}/feeds/rss/", "link"),
-        "sitemap": f"{site}{path}" in _xml_texts(reader, f"{site}/sitemap.xml", "loc"),
+        "sitemap": f"{site}{path}" in _xml_texts(reader, f"{site}/sitemap-articles.xml", "loc"),
         "news sitemap": f"{site}{path}" in _xml_texts(reader, f"{site}/sitemap-news.xml", "loc"),
     }
 

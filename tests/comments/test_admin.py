@@ -244,3 +244,62 @@ def test_the_queue_runs_the_same_queries_for_5_or_40_pending_comments(
     CommentFactory.create_batch(35, status=Status.PENDING)
     with django_assert_num_queries(len(few.captured_queries)):
         mod_client.get(QUEUE + "?status__exact=pending")
+
+
+def test_the_article_filter_offers_the_articles_waiting_most_and_the_chosen_one(mod_client):
+    """The sidebar names the articles with pending comments, busiest first, never every
+    article with a comment (100,000 links at scale: #8); a chosen article stays listed."""
+    busy, quiet, settled = (ArticleFactory(headline=h) for h in ("Busy", "Quiet", "Settled"))
+    CommentFactory.create_batch(3, article=busy, status=Status.PENDING)
+    CommentFactory(article=quiet, status=Status.PENDING)
+    CommentFactory(article=settled, status=Status.APPROVED, body="Long since approved")
+    html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
+    sidebar = html.split('id="changelist-filter"')[1]
+    assert sidebar.index("Busy (3 pending)") < sidebar.index("Quiet (1 pending)")
+    assert "Settled" not in sidebar
+
+    chosen = mod_client.get(QUEUE, {"status__exact": "approved", "article__id__exact": settled.pk})
+    html = chosen.content.decode()
+    assert "Long since approved" in html
+    assert "Settled" in html.split('id="changelist-filter"')[1]
+
+
+def test_the_article_lists_pending_link_opens_the_queue_for_that_article(admin_client):
+    article = ArticleFactory(headline="Ferry timetable")
+    CommentFactory(article=article, status=Status.PENDING, body="About the ferry")
+    CommentFactory(status=Status.PENDING, body="About something else")
+    listing = admin_client.get("/admin/articles/article/").content.decode()
+    link = f"{QUEUE}?status__exact=pending&article__id__exact={article.pk}"
+    assert f'href="{link}"' in listing
+    html = admin_client.get(link).content.decode()
+    assert "About the ferry" in html and "About something else" not in html
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", ""])
+def test_a_nonsensical_article_filter_shows_the_whole_queue(mod_client, value):
+    CommentFactory(status=Status.PENDING, body="Still listed")
+    response = mod_client.get(QUEUE, {"status__exact": "pending", "article__id__exact": value})
+    assert response.status_code == 200 and "Still listed" in response.content.decode()
+
+
+def test_large_statuses_are_counted_by_estimate_on_postgresql(mod_client, monkeypatch):
+    """Past the limit a tab shows the statistics' estimate, marked "≈"; the pending count
+    the moderators work from stays exact."""
+    from django.db import connection
+
+    from comments import querysets
+
+    if connection.vendor != "postgresql":
+        pytest.skip("estimates come from PostgreSQL's statistics; elsewhere every count is exact")
+    monkeypatch.setattr(querysets, "EXACT_COUNT_LIMIT", 3)
+    CommentFactory.create_batch(6, status=Status.APPROVED)
+    CommentFactory(status=Status.PENDING)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Comment._meta.db_table}")
+    html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
+    tabs = html.split('class="moderation-tabs"')[1].split("</nav>")[0]
+    assert (
+        'Approved <span class="count" title="Estimated from the database\'s statistics">≈6' in tabs
+    )
+    assert 'Pending <span class="count">1</span>' in tabs
+    assert 'All <span class="count" title="Estimated from the database\'s statistics">≈7' in tabs

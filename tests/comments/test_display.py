@@ -90,7 +90,7 @@ def test_emails_and_ip_addresses_never_appear_publicly(client, article):
         "/",
         "/feeds/rss/",
         "/feeds/atom/",
-        "/sitemap.xml",
+        "/sitemap-articles.xml",
         article.section.get_absolute_url(),
     ):
         body = client.get(url).content.decode()
