@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from newsportal.fragments import cached_by_keys
 from newsportal.params import whole_number
 
 from .meta import absolute_url
@@ -16,7 +18,11 @@ def site(request):
     match = request.resolver_match
     return {
         "site_name": settings.SITE_NAME,
-        "nav_sections": Section.objects.all(),
+        "nav_sections": SimpleLazyObject(
+            lambda: cached_by_keys(
+                "nav-sections", ["sections"], lambda: list(Section.objects.all()), 60 * 60
+            )
+        ),
         "canonical_url": canonical,
         "search_query": clean_query(request.GET.get("q", ""))
         if match and match.url_name == "search"

@@ -51,6 +51,10 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 
+    def for_link(self):
+        """The shape of a link to an article in a side list: no body, which no link shows."""
+        return self.select_related("section", "featured_image").defer("body", "body_text")
+
     def for_detail(self):
         from .models import RelatedLink
 

@@ -8,6 +8,9 @@ from django.db.models import Case, Count, IntegerField, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from newsportal.fragments import cached_by_keys
+from newsportal.front_cache import shared_max_age
+
 from . import conf
 from .models import Article
 
@@ -58,9 +61,32 @@ def related_items(article: Article, *, count: int | None = None) -> list[Related
         if len(items) == count:
             return items
 
-    for candidate in _ranked_candidates(article, exclude_ids=seen_ids)[: count - len(items)]:
+    for candidate in _chosen_candidates(article, exclude_ids=seen_ids, count=count - len(items)):
         items.append(RelatedItem(candidate.headline, candidate.get_absolute_url(), candidate))
     return items
+
+
+def _chosen_candidates(article: Article, *, exclude_ids: set[int], count: int) -> list[Article]:
+    """The `count` best candidates. For a published article the ranking (ids only) is kept until
+    an article is published or withdrawn ("latest"), or this article's tags change; the rows are
+    read afresh, so an edited headline shows at once."""
+    if count <= 0:
+        return []
+    if article.state != "Published":  # a preview: its edits purge nothing
+        return _ranked_candidates(article, exclude_ids=exclude_ids)[:count]
+
+    ranked_now: dict[int, Article] = {}
+
+    def rank() -> list[int]:
+        chosen = _ranked_candidates(article, exclude_ids=exclude_ids)[:count]
+        ranked_now.update((candidate.pk, candidate) for candidate in chosen)
+        return list(ranked_now)
+
+    keys = ["latest", f"article-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tags.all())]
+    name = f"related:{article.pk}:{count}:{sorted(exclude_ids)}"
+    ids = cached_by_keys(name, keys, rank, shared_max_age)
+    found = ranked_now or Article.objects.published().for_link().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _ranked_candidates(article: Article, *, exclude_ids: set[int]) -> list[Article]:

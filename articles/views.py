@@ -65,7 +65,7 @@ def article_detail(request, slug):
     latest = (
         Article.objects.published()
         .exclude(pk=article.pk)
-        .select_related("section", "featured_image")
+        .for_link()
         .newest_first()[: conf.LATEST_COUNT]
     )
     related = related_items(article)

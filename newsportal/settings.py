@@ -100,6 +100,10 @@ FRONT_CACHE_PURGE_URLS = env.list("DJANGO_FRONT_CACHE_URLS", default=[])
 FRONT_CACHE_PURGE_TIMEOUT = 2
 # The application's own page cache (newsportal/page_cache.py), in Django's cache.
 PAGE_CACHE = env.bool("DJANGO_PAGE_CACHE", default=True)
+# Parts of pages kept rendered under the same keys (newsportal/fragments.py): what a page the
+# page cache does not hold costs to render. Off only to measure a render from nothing.
+FRAGMENT_CACHE = env.bool("DJANGO_FRAGMENT_CACHE", default=True)
+FRAGMENT_CACHE_SECONDS = 60 * 60
 
 ROOT_URLCONF = "newsportal.urls"
 # Error pages that cannot fail again (handler400… are in the root URLconf).

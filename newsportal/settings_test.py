@@ -72,6 +72,8 @@ else:
     # Likewise on PostgreSQL: a test database of this process's own.
     DATABASES["default"]["TEST"] = {"NAME": f"test_newsportal_{os.getpid()}"}  # noqa: F405
 
-# Tests commit nothing (on_commit purges never run inside a test's transaction), so a page kept
-# in the cache would hide every change a test makes; tests/test_page_cache.py turns it on.
+# Tests commit nothing (on_commit purges never run inside a test's transaction), so a page or a
+# part of one kept in the cache would hide every change a test makes; tests/test_page_cache.py
+# and tests/test_fragments.py turn them on.
 PAGE_CACHE = False
+FRAGMENT_CACHE = False

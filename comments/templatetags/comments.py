@@ -1,6 +1,12 @@
 import hashlib
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from newsportal.fragments import cached_by_keys
+from newsportal.front_cache import is_personal
+from newsportal.params import whole_number
 
 from ..forms import CommentForm
 from ..models import Comment
@@ -11,40 +17,82 @@ from ..threads import reply_target, visible_threads
 register = template.Library()
 
 AVATAR_COLOURS = 8
+# Comment pages beyond this are rendered afresh each time rather than kept (a bound on the
+# entries one reader can make the cache keep with made-up ?comments= numbers).
+MAX_KEPT_COMMENT_PAGE = 100
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comments_section(context, article):
-    """The comments under an article: count, threads, and the form (or "comments are closed")."""
+    """The comments under an article: count, threads, and the form (or "comments are closed").
+
+    For a reader with no comments of their own waiting (a page everyone shares), the thread and
+    the empty form are kept rendered until the article's key is purged: an approved comment
+    re-renders the thread once, not for every reader after it (newsportal/fragments.py).
+    """
     request = context["request"]
     own_ids = own_comment_ids(request)
-    comment_page = visible_threads(
-        article, own_ids=own_ids, page_number=request.GET.get("comments")
-    )
+    shared = not own_ids and not is_personal(request)
     is_open = comments_open(article)
+    raw_page = request.GET.get("comments")
+    page_number = whole_number(raw_page) if raw_page is not None else 1
+
+    def render_thread():
+        comment_page = visible_threads(article, own_ids=own_ids, page_number=raw_page)
+        return render_to_string(
+            "comments/thread.html",
+            {
+                "approved_count": comment_page.approved_count,
+                "page_obj": comment_page.page,
+                "threads": comment_page.threads,
+                "comments_open": is_open,
+            },
+        )
+
+    # Only the pages a link leads to are kept: nonsense ?comments= values render afresh.
+    if shared and page_number and page_number <= MAX_KEPT_COMMENT_PAGE:
+        thread = cached_by_keys(
+            f"comment-thread:{article.pk}:{page_number}:{is_open}",
+            [f"article-{article.pk}"],
+            render_thread,
+            settings.FRAGMENT_CACHE_SECONDS,
+        )
+    else:
+        thread = render_thread()
+
     form = getattr(request, "comment_form", None)
     reply_to = None
+    respond = ""
     if is_open:
         if form is None:
-            form = CommentForm.for_article(article, request)
             # ?replyto= opens the form as a reply without JavaScript.
             reply_to = reply_target(article, request.GET.get("replyto"))
-            if reply_to:
-                form.initial["parent"] = reply_to.pk
         else:
             reply_to = form.reply_to
-    elif form is None:
-        form = {}  # nothing to show; the template asks form.is_bound
-    return {
-        "request": request,
-        "article": article,
-        "approved_count": comment_page.approved_count,
-        "page_obj": comment_page.page,
-        "threads": comment_page.threads,
-        "comments_open": is_open,
-        "form": form,
-        "reply_to": reply_to,
-    }
+
+        def render_form():
+            nonlocal form
+            if form is None:
+                form = CommentForm.for_article(article, request)
+                if reply_to:
+                    form.initial["parent"] = reply_to.pk
+            return render_to_string(
+                "comments/form.html", {"form": form, "reply_to": reply_to, "request": request}
+            )
+
+        if shared and form is None and reply_to is None:
+            respond = cached_by_keys(
+                f"comment-form:{article.pk}",
+                [f"article-{article.pk}"],
+                render_form,
+                settings.FRAGMENT_CACHE_SECONDS,
+            )
+        else:
+            respond = render_form()
+    return render_to_string(
+        "comments/section.html",
+        {"thread": thread, "respond": respond, "comments_open": is_open, "form": form or {}},
+    )
 
 
 @register.simple_tag

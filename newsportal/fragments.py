@@ -1,0 +1,51 @@
+"""Parts of pages kept between requests, purged by the same keys as the pages that show them.
+
+A page the page cache does not hold (its first reader after a purge, a personal page, a page
+nobody asked for in a while) is rendered, but most of it has not changed: an approved comment
+on one article changes its comment thread, not the form under it; a new article changes the
+"Latest" list, not the thread. Each such part is kept under the current versions of the keys it
+depends on (newsportal/page_cache.py), so purging any of them retires it.
+
+The versions are read before the part is computed: whatever the database shows after that
+read is at least as new as the versions, so a part is never kept under versions newer than
+its content (a purge landing in between leaves an entry nobody will look up again).
+
+If the cache cannot be reached, parts are computed every time: a speed-up, never a dependency.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .page_cache import key_versions
+
+logger = logging.getLogger(__name__)
+
+
+def cached_by_keys[T](
+    name: str, keys: Iterable[str], compute: Callable[[], T], timeout: int | Callable[[], int]
+) -> T:
+    """`compute()`, or the value it gave last time if no key in `keys` was purged since (and
+    `timeout` seconds have not passed). `name` tells apart the values kept under the same keys;
+    the value must be picklable. A `timeout` that costs a query to know may be given as a
+    function: it is called only when a value is stored."""
+    if not settings.FRAGMENT_CACHE:
+        return compute()
+    try:
+        versions = key_versions(sorted(set(keys)))
+        cache_key = "fragment:" + sha256(repr((name, versions)).encode()).hexdigest()
+        kept = cache.get(cache_key)
+    except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
+        logger.exception("The fragment cache could not be read")
+        return compute()
+    if kept is not None:
+        return kept
+    value = compute()
+    try:
+        cache.set(cache_key, value, timeout() if callable(timeout) else timeout)
+    except Exception:  # noqa: BLE001
+        logger.exception("The fragment cache could not be written")
+    return value

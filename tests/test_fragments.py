@@ -1,0 +1,153 @@
+"""Parts of pages kept rendered between requests (newsportal/fragments.py): a page the page
+cache does not hold is assembled from them, and a purge of any key they depend on retires them."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article
+from comments.models import ArticleCommentPolicy, Comment, Mode, Status
+from comments.services import comment_moderate
+from tests.comments.conftest import aged_token, post_form
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE = True
+
+
+def page(article, client=None, **params) -> str:
+    return (client or Client()).get(article.get_absolute_url(), params).content.decode()
+
+
+def test_kept_parts_render_exactly_what_a_fresh_render_does(settings):
+    """Threads, replies, pages of comments, the form, related and latest lists: the same bytes
+    from the kept parts as from nothing."""
+    settings.COMMENTS_PER_PAGE = 3
+    tag = TagFactory()
+    article = ArticleFactory(tags=[tag])
+    ArticleFactory(tags=[tag], headline="A related story")
+    for number in range(5):
+        top = CommentFactory(article=article, body=f"Top comment {number}")
+        CommentFactory(article=article, parent=top, body=f"A reply {number}")
+    closed = ArticleFactory(tags=[tag])
+    ArticleCommentPolicy.objects.create(article=closed, mode=Mode.CLOSED)
+    CommentFactory(article=closed, body="Said before it closed")
+
+    for shown, params in [(article, {}), (article, {"comments": "2"}), (closed, {})]:
+        settings.FRAGMENT_CACHE = False
+        fresh = page(shown, **params)
+        settings.FRAGMENT_CACHE = True
+        page(shown, **params)  # renders and keeps
+        assert page(shown, **params) == fresh
+
+
+def test_an_approved_comment_shows_once_the_article_is_purged(django_capture_on_commit_callbacks):
+    article = ArticleFactory()
+    unpurged = CommentFactory(article=article, status=Status.PENDING, body="Approved quietly")
+    approved = CommentFactory(article=article, status=Status.PENDING, body="Approved just now")
+    page(article)
+    # Approved behind the site's back (no signal, so no purge): the kept thread is shown.
+    Comment.objects.filter(pk=unpurged.pk).update(status=Status.APPROVED)
+    assert "Approved quietly" not in page(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_moderate(comment=approved, to_status=Status.APPROVED)
+    shown = page(article)
+    assert "Approved just now" in shown
+    assert "Approved quietly" in shown
+
+
+def test_a_reader_with_a_pending_comment_sees_it_under_a_kept_thread(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="Everyone sees this one")
+    page(article)  # the shared thread is kept
+    response = post_form(
+        client,
+        reverse("comments:post", kwargs={"article_id": article.pk}),
+        {
+            "comment": "Mine, waiting for a moderator",
+            "name": "Ada Reader",
+            "email": "ada@example.org",
+            "url": "",
+            "issued": aged_token(),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    own = page(article, client)
+    assert "Mine, waiting for a moderator" in own
+    assert "Your comment is awaiting moderation." in own
+    assert "Everyone sees this one" in own
+    assert "Mine, waiting for a moderator" not in page(article)
+
+
+def test_the_form_a_reply_link_opens_is_never_the_kept_one():
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, name="Grace")
+    page(article)
+    reply_page = page(article, replyto=str(comment.pk))
+    assert "Reply to Grace" in reply_page
+    assert re.search(rf'name="parent" value="{comment.pk}"', reply_page)
+    assert "Reply to Grace" not in page(article)
+
+
+def test_related_titles_are_read_afresh_and_the_ranking_follows_publication(
+    django_capture_on_commit_callbacks,
+):
+    tag = TagFactory()
+    article = ArticleFactory(tags=[tag])
+    neighbour = ArticleFactory(tags=[tag], headline="Old title of the neighbour")
+    assert "Old title of the neighbour" in page(article)
+    Article.objects.filter(pk=neighbour.pk).update(headline="New title of the neighbour")
+    assert "New title of the neighbour" in page(article)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = ArticleFactory(tags=[tag], headline="A newcomer on the same subject")
+        newcomer.tags.set([tag])
+    assert "A newcomer on the same subject" in page(article)
+
+
+def test_a_renamed_section_shows_in_every_page_navigation(django_capture_on_commit_callbacks):
+    section = SectionFactory(name="Weather")
+    article = ArticleFactory(section=section)
+    assert ">Weather</a>" in page(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        section.name = "Climate"
+        section.save()
+    assert ">Climate</a>" in Client().get("/").content.decode()
+
+
+def test_made_up_comment_pages_are_not_kept():
+    article = ArticleFactory()
+    CommentFactory(article=article, body="The only comment")
+    for number in ("999999", "abc", "-1", "100000000000"):
+        response = Client().get(article.get_absolute_url(), {"comments": number})
+        assert "The only comment" in response.content.decode()
+    if isinstance(cache, LocMemCache):  # without Redis: count what the cache holds
+        page(article)
+        kept = len(cache._cache)
+        for number in ("999998", "999997"):
+            Client().get(article.get_absolute_url(), {"comments": number})
+        assert len(cache._cache) == kept
+
+
+def test_an_unreachable_cache_renders_every_part(monkeypatch):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="Still shown")
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    response = Client().get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Still shown" in response.content.decode()
