@@ -84,7 +84,7 @@ def _chosen_candidates(article: Article, *, exclude_ids: set[int], count: int) -
 
     keys = ["latest", f"article-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tags.all())]
     name = f"related:{article.pk}:{count}:{sorted(exclude_ids)}"
-    ids = cached_by_keys(name, keys, rank, shared_max_age)
+    ids = cached_by_keys(name, keys, rank, lambda ids: shared_max_age())
     found = ranked_now or Article.objects.published().for_link().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 

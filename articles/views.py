@@ -1,9 +1,11 @@
 from collections import defaultdict
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from newsportal.front_cache import show
+from newsportal.fragments import cache_get_quietly, cache_set_quietly, cached_by_keys
+from newsportal.front_cache import shared_max_age, show
 
 from . import conf, meta
 from .models import Article, Author, Section, Tag
@@ -53,8 +55,33 @@ def _section_blocks() -> list[tuple[Section, list[Article]]]:
     return list(blocks.items())
 
 
-def article_detail(request, slug):
+def _published_article(slug: str) -> Article | None:
+    """The published article at `slug` with everything its page shows, kept between requests
+    under its own key and "latest" (a picked related article's publication is part of it).
+    Which article a slug names is kept too; what is kept is checked against the slug and the
+    clock, so a changed slug or an article taken down is never served from it."""
+    article_id = cache_get_quietly(f"article-slug:{slug}")
+    if article_id is not None:
+
+        def load():
+            return Article.objects.published().for_detail().filter(pk=article_id).first()
+
+        kept = cached_by_keys(
+            f"article:{article_id}",
+            ["latest", f"article-{article_id}"],
+            load,
+            lambda article: shared_max_age(),
+        )
+        if kept is not None and kept.slug == slug and kept.state == "Published":
+            return kept
     article = Article.objects.published().for_detail().filter(slug=slug).first()
+    if article is not None and article_id != article.pk:
+        cache_set_quietly(f"article-slug:{slug}", article.pk, settings.FRAGMENT_CACHE_SECONDS)
+    return article
+
+
+def article_detail(request, slug):
+    article = _published_article(slug)
     preview = False
     if article is None:
         # Staff see drafts and scheduled articles exactly as readers will, marked as previews.

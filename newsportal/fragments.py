@@ -26,12 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 def cached_by_keys[T](
-    name: str, keys: Iterable[str], compute: Callable[[], T], timeout: int | Callable[[], int]
+    name: str, keys: Iterable[str], compute: Callable[[], T], timeout: int | Callable[[T], int]
 ) -> T:
     """`compute()`, or the value it gave last time if no key in `keys` was purged since (and
     `timeout` seconds have not passed). `name` tells apart the values kept under the same keys;
-    the value must be picklable. A `timeout` that costs a query to know may be given as a
-    function: it is called only when a value is stored."""
+    the value must be picklable (and not None). A `timeout` that depends on the value, or costs a
+    query to know, may be given as a function of the value: it is called only to store one."""
     if not settings.FRAGMENT_CACHE:
         return compute()
     try:
@@ -45,7 +45,27 @@ def cached_by_keys[T](
         return kept
     value = compute()
     try:
-        cache.set(cache_key, value, timeout() if callable(timeout) else timeout)
+        cache.set(cache_key, value, timeout(value) if callable(timeout) else timeout)
     except Exception:  # noqa: BLE001
         logger.exception("The fragment cache could not be written")
     return value
+
+
+def cache_get_quietly(key: str):
+    """A plain cache read that is None when the cache is off, empty or down."""
+    if not settings.FRAGMENT_CACHE:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.exception("The fragment cache could not be read")
+        return None
+
+
+def cache_set_quietly(key: str, value, timeout: int) -> None:
+    if not settings.FRAGMENT_CACHE:
+        return
+    try:
+        cache.set(key, value, timeout)
+    except Exception:  # noqa: BLE001
+        logger.exception("The fragment cache could not be written")

@@ -19,6 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -88,14 +89,36 @@ class FrontCacheMiddleware:
 def shared_max_age() -> int:
     """How long a front cache may keep a page: the site's setting, but never past the moment a
     scheduled article goes live (it changes every listing, and nobody saves anything then)."""
-    from articles.models import Article
-
     lifetime = settings.FRONT_CACHE_SECONDS
-    if (next_live := Article.objects.next_publication_time()) is not None:
-        from django.utils import timezone
-
+    if (next_live := next_publication_time()) is not None:
         lifetime = min(lifetime, max(1, int((next_live - timezone.now()).total_seconds()) + 1))
     return lifetime
+
+
+def next_publication_time():
+    """When the next scheduled article goes live, asked of the database once per change of
+    schedule rather than once per page: scheduling, publishing or withdrawing an article purges
+    "latest", and the answer is kept no longer than until that moment."""
+    from articles.models import Article
+
+    from .fragments import cached_by_keys
+
+    def seconds_until(answer) -> int:
+        (moment,) = answer
+        if moment is None:
+            return settings.FRAGMENT_CACHE_SECONDS
+        return max(1, int((moment - timezone.now()).total_seconds()))
+
+    # A 1-tuple: None ("nothing scheduled") is an answer worth keeping too.
+    (moment,) = cached_by_keys(
+        "next-publication",
+        ["latest"],
+        lambda: (Article.objects.next_publication_time(),),
+        seconds_until,
+    )
+    if moment is not None and moment <= timezone.now():  # passed since it was kept
+        moment = Article.objects.next_publication_time()
+    return moment
 
 
 def purge(keys: Iterable[str]) -> None:

@@ -2,12 +2,14 @@
 cache does not hold is assembled from them, and a purge of any key they depend on retires them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from comments.models import ArticleCommentPolicy, Comment, Mode, Status
@@ -151,3 +153,28 @@ def test_an_unreachable_cache_renders_every_part(monkeypatch):
     response = Client().get(article.get_absolute_url())
     assert response.status_code == 200
     assert "Still shown" in response.content.decode()
+
+
+def test_a_kept_article_is_never_served_at_its_old_address_or_after_withdrawal(
+    django_capture_on_commit_callbacks,
+):
+    article = ArticleFactory(slug="first-address", headline="The story")
+    assert Client().get("/news/first-address/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        article.slug = "second-address"
+        article.save()
+    assert Client().get("/news/first-address/").status_code in (301, 404)
+    assert "The story" in Client().get("/news/second-address/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status = Article.Status.DRAFT
+        article.save()
+    assert Client().get("/news/second-address/").status_code == 404
+
+
+def test_a_kept_article_is_not_served_before_its_time():
+    """Kept while live, then moved into the future without a purge: the clock decides."""
+    article = ArticleFactory(slug="embargo")
+    assert Client().get("/news/embargo/").status_code == 200
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() + timedelta(hours=1))
+    assert Client().get("/news/embargo/").status_code == 404
