@@ -43,7 +43,8 @@ def test_kept_parts_render_exactly_what_a_fresh_render_does(settings):
     ArticleCommentPolicy.objects.create(article=closed, mode=Mode.CLOSED)
     CommentFactory(article=closed, body="Said before it closed")
 
-    for shown, params in [(article, {}), (article, {"comments": "2"}), (closed, {})]:
+    cases = [(article, {}), (article, {"comments": "2"}), (article, {"replyto": str(top.pk)})]
+    for shown, params in [*cases, (closed, {})]:
         settings.FRAGMENT_CACHE = False
         fresh = page(shown, **params)
         settings.FRAGMENT_CACHE = True

@@ -49,46 +49,44 @@ def comments_section(context, article):
             },
         )
 
-    # Only the pages a link leads to are kept: nonsense ?comments= values render afresh.
-    if shared and page_number and page_number <= MAX_KEPT_COMMENT_PAGE:
-        thread = cached_by_keys(
-            f"comment-thread:{article.pk}:{page_number}:{is_open}",
-            [f"article-{article.pk}"],
-            render_thread,
-            settings.FRAGMENT_CACHE_SECONDS,
-        )
-    else:
-        thread = render_thread()
-
     form = getattr(request, "comment_form", None)
     reply_to = None
-    respond = ""
     if is_open:
+        # ?replyto= opens the form as a reply without JavaScript.
+        reply_to = (
+            reply_target(article, request.GET.get("replyto")) if form is None else form.reply_to
+        )
+
+    def render_form():
+        nonlocal form
+        if not is_open:
+            return ""
         if form is None:
-            # ?replyto= opens the form as a reply without JavaScript.
-            reply_to = reply_target(article, request.GET.get("replyto"))
-        else:
-            reply_to = form.reply_to
+            form = CommentForm.for_article(article, request)
+            if reply_to:
+                form.initial["parent"] = reply_to.pk
+        return render_to_string(
+            "comments/form.html", {"form": form, "reply_to": reply_to, "request": request}
+        )
 
-        def render_form():
-            nonlocal form
-            if form is None:
-                form = CommentForm.for_article(article, request)
-                if reply_to:
-                    form.initial["parent"] = reply_to.pk
-            return render_to_string(
-                "comments/form.html", {"form": form, "reply_to": reply_to, "request": request}
-            )
-
-        if shared and form is None and reply_to is None:
-            respond = cached_by_keys(
-                f"comment-form:{article.pk}",
-                [f"article-{article.pk}"],
-                render_form,
+    # Only the pages a link leads to are kept: nonsense ?comments= values render afresh.
+    if shared and page_number and page_number <= MAX_KEPT_COMMENT_PAGE:
+        name = f"{article.pk}:{page_number}:{is_open}"
+        keys = [f"article-{article.pk}"]
+        if form is None and reply_to is None:  # the empty form too: what nearly every reader gets
+            thread, respond = cached_by_keys(
+                f"comments-and-form:{name}",
+                keys,
+                lambda: (render_thread(), render_form()),
                 settings.FRAGMENT_CACHE_SECONDS,
             )
         else:
+            thread = cached_by_keys(
+                f"comments:{name}", keys, render_thread, settings.FRAGMENT_CACHE_SECONDS
+            )
             respond = render_form()
+    else:
+        thread, respond = render_thread(), render_form()
     return render_to_string(
         "comments/section.html",
         {"thread": thread, "respond": respond, "comments_open": is_open, "form": form or {}},
