@@ -5,6 +5,7 @@ may come at once, then one more every `window / limit` seconds. A refused attemp
 and the wait is known to the second, so a reader can be told exactly how long to wait.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -12,6 +13,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .models import ThrottleState
+
+# Rows of clients whose limit has fully recovered are deleted by about one new client in this
+# many; until then they only take space (one short row each).
+CLEANUP_ONE_IN = 50
 
 
 def _client_key(scope: str, client: str) -> str:
@@ -40,8 +45,11 @@ def throttle_wait(*, scope: str, client: str, limit: int, window: int, now=None)
             except IntegrityError:  # another worker made the row first: count against it
                 state = ThrottleState.objects.select_for_update().get(scope=scope, client=key)
             else:
-                # A client we had not seen: a good moment to forget those who are long gone.
-                ThrottleState.objects.filter(theoretical_arrival__lt=now).delete()
+                # Now and then, a client we had not seen: a good moment to forget those long
+                # gone. Not every time: concurrent posts from new readers would all queue to
+                # delete the same rows (#8: comment posts under load).
+                if secrets.randbelow(CLEANUP_ONE_IN) == 0:
+                    ThrottleState.objects.filter(theoretical_arrival__lt=now).delete()
                 return 0
         arrival = max(state.theoretical_arrival, now)
         if arrival - now > tolerance:

@@ -75,34 +75,46 @@ def post_comment(request, article_id):
     if not form.is_valid():
         return _failure(request, article, form)
     ip_address = spam.client_ip(request)
-    if wait := spam.rate_limit_wait(ip_address):
-        form.add_error(None, ValidationError(RATE_LIMITED, "rate", {"seconds": wait}))
-        return _failure(request, article, form)
-    try:
-        with transaction.atomic():
-            if not tokens.spend_token(form.cleaned_data["issued"]):
-                raise ValidationError(tokens.SPENT, "token")
-            comment = comment_submit(
-                article=article,
-                parent=form.cleaned_data["parent"],
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                url=form.cleaned_data["url"],
-                body=form.cleaned_data["comment"],
-                ip_address=ip_address,
-                user_agent=request.headers.get("User-Agent", ""),
-                author_comment_ids=session.own_comment_ids(request),
-            )
-    except ValidationError as error:
-        if getattr(error, "code", None) == "token":
+    # One write transaction for the whole post (on SQLite, one wait for the write lock): the
+    # attempt counted, then, in a savepoint, the token spent and the comment stored. A refused
+    # comment rolls back its savepoint; the counted attempt stays.
+    refused = None
+    with transaction.atomic():
+        if wait := spam.rate_limit_wait(ip_address):
+            refused = ValidationError(RATE_LIMITED, "rate", {"seconds": wait})
+        else:
+            try:
+                comment = _store_comment(request, article, form, ip_address)
+            except ValidationError as error:
+                refused = error
+    if refused is not None:
+        if getattr(refused, "code", None) == "token":
             form.renew_token()
-        form.add_error(None, error)
+        form.add_error(None, refused)
         return _failure(request, article, form)
     session.remember_own_comment(request, comment.pk)
     response = _success(request, article, comment=comment)
     details = {key: form.cleaned_data[key] for key in session.AUTHOR_FIELDS}
     session.save_author(request, response, details if form.cleaned_data["save_details"] else None)
     return response
+
+
+def _store_comment(request, article, form, ip_address):
+    """The token spent and the comment stored, both or neither (ValidationError)."""
+    with transaction.atomic():
+        if not tokens.spend_token(form.cleaned_data["issued"]):
+            raise ValidationError(tokens.SPENT, "token")
+        return comment_submit(
+            article=article,
+            parent=form.cleaned_data["parent"],
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            url=form.cleaned_data["url"],
+            body=form.cleaned_data["comment"],
+            ip_address=ip_address,
+            user_agent=request.headers.get("User-Agent", ""),
+            author_comment_ids=session.own_comment_ids(request),
+        )
 
 
 def _success(request, article, *, comment):

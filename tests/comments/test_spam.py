@@ -63,6 +63,30 @@ def test_rate_limit_per_ip_keeps_the_text(article, post_comment, settings):
     assert Comment.objects.count() == 2
 
 
+def test_a_comment_refused_while_storing_still_counts_against_the_rate_limit(
+    article, post_comment, settings, monkeypatch
+):
+    """The attempt is counted in the same write transaction that stores the comment, but a
+    comment refused at that point (as when two posts race for one form token) rolls back only
+    its own savepoint: the attempt stays counted."""
+    from django.core.exceptions import ValidationError
+
+    from comments import views
+
+    settings.COMMENTS_RATE_LIMIT = 2
+    assert post_comment(article, comment="Stored").status_code == 302
+
+    def refuse(**kwargs):
+        raise ValidationError("Refused while storing.", code="refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(views, "comment_submit", refuse)
+        assert "Refused while storing." in post_comment(article, comment="Refused").content.decode()
+    limited = post_comment(article, comment="Something new").content.decode()
+    assert "faster than we can read" in limited
+    assert Comment.objects.count() == 1
+
+
 def test_rate_limit_is_per_ip_address(client, article, post_comment, settings):
     settings.COMMENTS_RATE_LIMIT = 1
     assert post_comment(article, comment="From A", remote_addr="192.0.2.1").status_code == 302
