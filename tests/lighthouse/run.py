@@ -151,7 +151,9 @@ def opportunities(report: dict) -> list[str]:
     found = []
     for audit in report["audits"].values():
         details = audit.get("details") or {}
-        saving = (details.get("overallSavingsMs") or 0) if details.get("type") == "opportunity" else 0
+        saving = (
+            (details.get("overallSavingsMs") or 0) if details.get("type") == "opportunity" else 0
+        )
         if saving > 0 or (audit.get("score") is not None and audit["score"] < 0.9 and saving):
             found.append(f"{audit['title']}: {saving:.0f} ms")
     return found
@@ -172,19 +174,24 @@ def main() -> int:
     port = free_port()
     env = site_environment(directory, port)
     stack = None
+    stack_log = REPORTS / "serve.log"
     try:
         print(f"Preparing a throw-away site in {directory} ...", flush=True)
         run = {"cwd": BASE_DIR, "env": env, "check": True}
-        subprocess.run([sys.executable, "-m", "newsportal.serve.prepare"], **run, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "newsportal.serve.prepare"], **run, capture_output=True
+        )
         seed = subprocess.run(
             [sys.executable, "-c", SEED_COMMENTS], **run, capture_output=True, text=True
         ).stdout.split()[-1]
         url = f"http://127.0.0.1:{port}{arguments.path or seed}"
+        log = stack_log.open("w")
         stack = subprocess.Popen(  # noqa: S603  (our own fixed command)
             [sys.executable, "-m", "newsportal.serve", "--port", str(port)],
             cwd=BASE_DIR,
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         wait_for(url, stack)
@@ -205,16 +212,24 @@ def main() -> int:
         print(f"LCP element: {lcp_element(typical)}")
         for line in opportunities(typical):
             print(f"  opportunity: {line}")
-        print(f"Reports: {REPORTS.relative_to(BASE_DIR)}/run-N.json, report.json (the median run)")
+        print(
+            f"Reports in {REPORTS.relative_to(BASE_DIR)}/: run-N.json, report.json (the run"
+            " nearest the median LCP), serve.log (the stack's output)"
+        )
         return 0
+    except subprocess.CalledProcessError as error:
+        print(f"Preparing the site failed:\n{error.stderr}", file=sys.stderr)
+        return 1
     finally:
-        if stack is not None and stack.poll() is None:
-            stack.send_signal(signal.SIGTERM)  # the stack stops Varnish, gunicorn, the worker
+        if stack is not None:
+            if stack.poll() is None:
+                stack.send_signal(signal.SIGTERM)  # it stops Varnish, gunicorn, the worker
             try:
                 stack.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(stack.pid, signal.SIGKILL)
                 stack.wait()
+            log.close()
         shutil.rmtree(directory, ignore_errors=True)
 
 
