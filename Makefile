@@ -15,12 +15,13 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench clean
+.PHONY: help install run serve test lint browser varnish migrate demo bench clean css lighthouse
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make serve  the production stack: Varnish on http://127.0.0.1:$(PORT)/ in front of gunicorn"
 	@echo "make test   ruff, migration check and the test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
+	@echo "make lighthouse  Lighthouse (mobile) on the seed article under the production stack, RUNS=5 times"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -103,5 +104,28 @@ bench: install
 	$(PY) -m tests.benchmarks.bench_pages
 	$(PY) -m tests.benchmarks.bench_images
 
+# Front-end tools, pinned in tests/lighthouse/package-lock.json and installed into its
+# node_modules (git-ignored): Lighthouse for `make lighthouse`, PurgeCSS for `make css`.
+FRONTEND := tests/lighthouse
+RUNS ?= 5
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "make lighthouse and make css need Node 18.16+ with npm (apt-get install nodejs npm)."; \
+	  exit 1; }
+	npm ci --prefix $(FRONTEND) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The Bootstrap rules the site uses (static/vendor/bootstrap/bootstrap.site.min.css, committed).
+# Run after using a Bootstrap class the site did not use before; `make test` says when.
+css: install $(FRONTEND)/node_modules/.installed
+	SITE_PACKAGES="$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+	  node $(FRONTEND)/purge-bootstrap.mjs
+
+# Figures, not pass/fail, and not part of `make test`: Lighthouse (mobile, default throttling) on
+# the seed article with 200 comments, served by a throw-away production stack on 8200-8299.
+lighthouse: install browser varnish $(FRONTEND)/node_modules/.installed
+	CHROME_PATH=$(CHROMIUM) $(PY) -m tests.lighthouse.run --runs $(RUNS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .lighthouse $(FRONTEND)/node_modules
