@@ -67,26 +67,24 @@ def related_items(article: Article, *, count: int | None = None) -> list[Related
 
 
 def _chosen_candidates(article: Article, *, exclude_ids: set[int], count: int) -> list[Article]:
-    """The `count` best candidates. For a published article the ranking (ids only) is kept until
-    an article is published or withdrawn ("latest"), or this article's tags change; the rows are
-    read afresh, so an edited headline shows at once."""
+    """The `count` best candidates. For a published article they are kept until an article is
+    published or withdrawn ("latest"), this article's tags change, or one of them is edited."""
     if count <= 0:
         return []
-    if article.state != "Published":  # a preview: its edits purge nothing
+
+    def rank() -> list[Article]:
         return _ranked_candidates(article, exclude_ids=exclude_ids)[:count]
 
-    ranked_now: dict[int, Article] = {}
-
-    def rank() -> list[int]:
-        chosen = _ranked_candidates(article, exclude_ids=exclude_ids)[:count]
-        ranked_now.update((candidate.pk, candidate) for candidate in chosen)
-        return list(ranked_now)
-
+    if article.state != "Published":  # a preview: its edits purge nothing
+        return rank()
     keys = ["latest", f"article-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tags.all())]
-    name = f"related:{article.pk}:{count}:{sorted(exclude_ids)}"
-    ids = cached_by_keys(name, keys, rank, lambda ids: shared_max_age())
-    found = ranked_now or Article.objects.published().for_link().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    return cached_by_keys(
+        f"related:{article.pk}:{count}:{sorted(exclude_ids)}",
+        keys,
+        rank,
+        lambda chosen: shared_max_age(),
+        shown_keys=lambda chosen: [f"article-{candidate.pk}" for candidate in chosen],
+    )
 
 
 def _ranked_candidates(article: Article, *, exclude_ids: set[int]) -> list[Article]:

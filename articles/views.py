@@ -80,6 +80,20 @@ def _published_article(slug: str) -> Article | None:
     return article
 
 
+def _latest_links() -> list[Article]:
+    """The newest articles for an article page's "Latest" box (one more than it shows, in case
+    it is the page's own), kept until one is published, withdrawn or edited."""
+    return cached_by_keys(
+        "latest-links",
+        ["latest"],
+        lambda: list(
+            Article.objects.published().for_link().newest_first()[: conf.LATEST_COUNT + 1]
+        ),
+        lambda links: shared_max_age(),
+        shown_keys=lambda links: [f"article-{link.pk}" for link in links],
+    )
+
+
 def article_detail(request, slug):
     article = _published_article(slug)
     preview = False
@@ -89,12 +103,7 @@ def article_detail(request, slug):
             raise Http404("No published article here.")
         article = get_object_or_404(Article.objects.for_detail(), slug=slug)
         preview = True
-    latest = (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .for_link()
-        .newest_first()[: conf.LATEST_COUNT]
-    )
+    latest = [other for other in _latest_links() if other.pk != article.pk][: conf.LATEST_COUNT]
     related = related_items(article)
     if not preview:
         show(request, "latest", "sections", f"article-{article.pk}")

@@ -20,32 +20,55 @@ from hashlib import sha256
 from django.conf import settings
 from django.core.cache import cache
 
-from .page_cache import key_versions
+from .page_cache import key_versions, key_versions_and_generation
 
 logger = logging.getLogger(__name__)
 
+# Part of every key: a release that changes what is kept changes this, and ignores (then ages
+# out) what an earlier release kept, rather than misreading it.
+FORMAT = 2
+
 
 def cached_by_keys[T](
-    name: str, keys: Iterable[str], compute: Callable[[], T], timeout: int | Callable[[T], int]
+    name: str,
+    keys: Iterable[str],
+    compute: Callable[[], T],
+    timeout: int | Callable[[T], int],
+    *,
+    shown_keys: Callable[[T], Iterable[str]] | None = None,
 ) -> T:
     """`compute()`, or the value it gave last time if no key in `keys` was purged since (and
     `timeout` seconds have not passed). `name` tells apart the values kept under the same keys;
     the value must be picklable (and not None). A `timeout` that depends on the value, or costs a
-    query to know, may be given as a function of the value: it is called only to store one."""
+    query to know, may be given as a function of the value: it is called only to store one.
+
+    `shown_keys(value)` names keys known only once the value is computed (the articles a list
+    turned out to hold): a purge of any of them retires the value too. Their versions can only
+    be read after computing, so a value computed while any purge happened is not kept (as the
+    page cache does, page_cache.GENERATION).
+    """
     if not settings.FRAGMENT_CACHE:
         return compute()
     try:
-        versions = key_versions(sorted(set(keys)))
-        cache_key = "fragment:" + sha256(repr((name, versions)).encode()).hexdigest()
+        versions, generation = key_versions_and_generation(sorted(set(keys)))
+        cache_key = f"fragment:{FORMAT}:" + sha256(repr((name, versions)).encode()).hexdigest()
         kept = cache.get(cache_key)
+        if kept is not None:
+            value, shown_versions = kept
+            if not shown_versions or key_versions(shown_versions) == shown_versions:
+                return value
     except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
         logger.exception("The fragment cache could not be read")
         return compute()
-    if kept is not None:
-        return kept
     value = compute()
     try:
-        cache.set(cache_key, value, timeout(value) if callable(timeout) else timeout)
+        shown_versions = {}
+        if shown_keys is not None:
+            shown_versions, now = key_versions_and_generation(sorted(set(shown_keys(value))))
+            if now != generation:
+                return value  # something was purged meanwhile: what was read may predate it
+        kept = (value, shown_versions)
+        cache.set(cache_key, kept, timeout(value) if callable(timeout) else timeout)
     except Exception:  # noqa: BLE001
         logger.exception("The fragment cache could not be written")
     return value

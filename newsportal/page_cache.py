@@ -49,6 +49,13 @@ def key_versions(keys) -> dict[str, str]:
 GENERATION = "page-cache-generation"
 
 
+def key_versions_and_generation(keys) -> tuple[dict[str, str], str]:
+    """key_versions(keys) and the purge generation, in one cache read."""
+    names = _version_keys(keys)
+    found = cache.get_many([*names, GENERATION])
+    return {key: found.get(name, "") for name, key in names.items()}, found.get(GENERATION, "")
+
+
 def new_versions(keys) -> None:
     """Purge `keys` from the page cache: every page stored under one of them stops matching."""
     fresh = uuid.uuid4().hex

@@ -101,15 +101,19 @@ def test_the_form_a_reply_link_opens_is_never_the_kept_one():
     assert "Reply to Grace" not in page(article)
 
 
-def test_related_titles_are_read_afresh_and_the_ranking_follows_publication(
+def test_related_and_latest_follow_edits_and_publication(
     django_capture_on_commit_callbacks,
 ):
     tag = TagFactory()
     article = ArticleFactory(tags=[tag])
     neighbour = ArticleFactory(tags=[tag], headline="Old title of the neighbour")
     assert "Old title of the neighbour" in page(article)
-    Article.objects.filter(pk=neighbour.pk).update(headline="New title of the neighbour")
-    assert "New title of the neighbour" in page(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        neighbour.headline = "New title of the neighbour"
+        neighbour.save()
+    shown = page(article)
+    assert "New title of the neighbour" in shown
+    assert "Old title of the neighbour" not in shown
 
     with django_capture_on_commit_callbacks(execute=True):
         newcomer = ArticleFactory(tags=[tag], headline="A newcomer on the same subject")
@@ -179,3 +183,25 @@ def test_a_kept_article_is_not_served_before_its_time():
     assert Client().get("/news/embargo/").status_code == 200
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() + timedelta(hours=1))
     assert Client().get("/news/embargo/").status_code == 404
+
+
+def test_a_list_computed_while_a_purge_happened_is_not_kept():
+    """The versions of the articles a list holds are read only after the list is: if any purge
+    happened meanwhile, what was read may be older than it, so the list is not kept."""
+    from newsportal.fragments import cached_by_keys
+    from newsportal.page_cache import new_versions
+
+    computed = []
+
+    def compute():
+        computed.append(True)
+        if len(computed) == 1:
+            new_versions(["article-999"])  # an editor saves some article meanwhile
+        return ["a list"]
+
+    for _ in range(3):
+        value = cached_by_keys(
+            "test-list", ["latest"], compute, 60, shown_keys=lambda value: ["article-1"]
+        )
+        assert value == ["a list"]
+    assert len(computed) == 2  # not kept the first time; kept the second, read the third
