@@ -89,8 +89,8 @@ class Comment(models.Model):
             models.Index(fields=["article", "body_fingerprint"], name="comment_repeat_idx"),
             # The moderation queue: one status, newest first, 50 at a time; and its counts (#8).
             models.Index(fields=["status", "-created_at", "-id"], name="comment_queue_idx"),
-            # The comments no moderator was told about yet: a new batch starts when there are
-            # none (tasks.py), asked on every post.
+            # The comments no moderator was told about yet, which each notification reads
+            # (tasks.py), however long the queue of those already told.
             models.Index(
                 fields=["status"],
                 condition=models.Q(notified_at__isnull=True),

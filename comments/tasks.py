@@ -1,9 +1,11 @@
 """Moderators' mail about new pending comments, batched, sent by Django's task framework."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.tasks import task
@@ -13,14 +15,34 @@ from django.utils import timezone
 from .conf import setting
 from .models import Comment, Status
 
+logger = logging.getLogger(__name__)
+
+
+# With the batch's number: present once a notification is queued for it (in the cache every
+# worker shares).
+BATCH_QUEUED = "comments:moderator-notification-queued"
+
 
 def schedule_moderator_notification() -> None:
-    """Queue one notification for the batch this comment starts; later ones join that batch."""
-    waiting = Comment.objects.filter(status=Status.PENDING, notified_at__isnull=True)
-    # Whether this comment is the only one waiting: two rows tell, however long the queue.
-    if len(waiting.values_list("pk", flat=True)[:2]) == 1:
-        delay = setting("COMMENTS_NOTIFY_DELAY_SECONDS")
-        notify_moderators.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+    """Queue one notification for the batch this comment starts; later ones join that batch.
+
+    A batch is a window of COMMENTS_NOTIFY_DELAY_SECONDS: its first comment queues the mail, which
+    tells of every comment nobody was told about yet, so comments of a batch whose mail failed
+    (mail server down) or found no moderator are told with the next one. No query: this runs
+    after every post.
+    """
+    delay = setting("COMMENTS_NOTIFY_DELAY_SECONDS")
+    now = timezone.now()
+    # Batches are windows of this clock's time, not of the cache server's: its TTL only
+    # clears them away.
+    window = int(now.timestamp() // delay)
+    try:
+        first_of_batch = cache.add(f"{BATCH_QUEUED}:{window}", True, timeout=2 * delay)
+    except Exception:  # noqa: BLE001 - without the cache, a mail per comment rather than none
+        logger.exception("Could not check for a queued moderator notification")
+        first_of_batch = True
+    if first_of_batch:
+        notify_moderators.using(run_after=now + timedelta(seconds=delay)).enqueue()
 
 
 def moderator_emails() -> list[str]:

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from comments.conf import setting
 from comments.models import Comment, Status
 from comments.tasks import notify_moderators
 from tests.factories import CommentFactory
@@ -28,13 +30,32 @@ def test_posting_queues_one_batched_notification_and_sends_no_mail_itself(
     article, post_comment, moderators, django_capture_on_commit_callbacks
 ):
     """Posting never waits for mail: it only queues a task, once per batch."""
-    for n in range(3):
-        with django_capture_on_commit_callbacks(execute=True):
-            post_comment(article, comment=f"Pending {n}", email=f"r{n}@example.org")
+    delay = setting("COMMENTS_NOTIFY_DELAY_SECONDS")
+    start_of_a_batch = (int(timezone.now().timestamp()) // delay + 1) * delay
+    with time_machine.travel(start_of_a_batch + 1):
+        for n in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                post_comment(article, comment=f"Pending {n}", email=f"r{n}@example.org")
     assert mail.outbox == []
     queued = DBTaskResult.objects.all()
     assert queued.count() == 1
-    assert queued.get().run_after > timezone.now() + timedelta(seconds=60)
+    assert queued.get().run_after >= timezone.now() + timedelta(seconds=delay)
+
+
+def test_a_batch_nobody_could_be_told_about_is_told_with_the_next(
+    article, post_comment, django_capture_on_commit_callbacks
+):
+    """No moderator yet (or the mail server down): the next batch's mail tells of both."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(article, comment="Before anyone moderates", email="a@example.org")
+    assert notify_moderators.call() == 0 and mail.outbox == []
+    get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    later = timezone.now() + timedelta(seconds=setting("COMMENTS_NOTIFY_DELAY_SECONDS") + 1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        post_comment(article, comment="The next batch", email="b@example.org")
+    assert DBTaskResult.objects.count() == 2
+    assert notify_moderators.call() == 2
+    assert mail.outbox[0].subject == "2 new comments awaiting moderation"
 
 
 def test_the_task_mails_every_moderator_once_about_the_whole_batch(article, moderators):
