@@ -1,0 +1,502 @@
+"""The production stack under load (issue #8), measured against ceilings in the same run.
+
+    .venv/bin/python -m tests.benchmarks.bench_stack [--size small|full] [--port 8100]
+
+Builds a site of the chosen size (SQLite in a temporary directory, or DATABASE_URL's database,
+which must be the bench's own: its name contains "bench"; REDIS_URL for the cache), gives the
+seed article 200 approved comments, and starts `python -m newsportal.serve` on PORT (Varnish)
+and PORT+1 (gunicorn, page cache on), a second gunicorn with the page cache off on PORT+2, and
+nginx on PORT+3. Then, with `wrk -t2 -c16`, each figure alternating with its ceiling in short
+runs (ceiling, page, ceiling, page...; medians):
+
+- the seed article through the front cache (Varnish), against nginx serving the same bytes as
+  a static file (both gzipped, as a browser asks);
+- the seed article from the application server's page cache (gunicorn directly), against the
+  same bytes as a static file through whitenoise on that gunicorn;
+- the seed article, the home page, a deep section page, a search and the RSS feed on a page-
+  cache miss (the second gunicorn renders every request), against its whitenoise;
+
+then one client at a time (p50 of sequential requests, the issue's scale target) on the pages
+of the scale target and the moderation queue; comment posts from many loopback addresses, each
+fetching its form tokens first, through Varnish, every accepted one counted in the database;
+and purge-to-visible: a comment approved or an article edited in a process with the stack's
+settings, then read through Varnish until it shows.
+
+It prints one table and writes every figure to a JSON file (.bench/ by default).
+"""
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsportal.serve.environment import BASE_DIR, parse_options, production_environment
+from newsportal.serve.stack import VARNISH_PACKAGES, find_varnishd
+
+from .load import Poster, loopback_addresses, wrk
+from .servers import NGINX_PACKAGE, Servers, find_nginx
+
+POSTS_PER_ADDRESS = 5  # COMMENTS_RATE_LIMIT: each address posts as much as a reader may
+MIN_FILL_SECONDS = 3  # COMMENTS_MIN_FILL_SECONDS: a token is good this long after it is issued
+WORKERS = 3  # make serve's gunicorn workers (newsportal/serve/environment.py)
+
+
+@dataclass(frozen=True)
+class Size:
+    articles: int
+    comments: int
+    seconds: int  # each wrk run
+    rounds: int  # ceiling/figure pairs per figure
+    post_addresses: int
+    purge_tries: int
+    sequential: int  # requests per page for the one-client p50
+
+
+SIZES = {
+    # About a minute of measuring: a quick look, figures within the noise of a busy machine.
+    "small": Size(2_000, 20_000, seconds=2, rounds=2, post_addresses=200, purge_tries=5,
+                  sequential=15),
+    # The issue's scale: 100k articles, 1M comments.
+    "full": Size(100_000, 1_000_000, seconds=4, rounds=3, post_addresses=600, purge_tries=8,
+                 sequential=30),
+}  # fmt: skip
+
+TARGETS = {
+    "front cache / nginx": 0.8,
+    "page cache / whitenoise": 0.5,
+    "miss req/s": 150,
+    "posts/s": 200,
+    "purge s": 1.0,
+    "scale p50 ms": 20,
+}
+
+
+def missing_tools() -> list[str]:
+    missing = []
+    if not shutil.which("wrk"):
+        missing.append("wrk")
+    if not find_nginx():
+        missing.append(NGINX_PACKAGE)
+    if not find_varnishd():
+        missing.append(VARNISH_PACKAGES)
+    return missing
+
+
+def bench_database(directory: Path) -> tuple[str, str]:
+    """The database URL and a name for it: DATABASE_URL if it names the bench's own database,
+    else a SQLite file in `directory`."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{directory / 'db.sqlite3'}", "sqlite"
+    name = urlsplit(url).path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(
+            f"DATABASE_URL names the database {name!r}: the bench rewrites the seed article's"
+            f" comments, so it needs a database of its own whose name contains 'bench'"
+            f" (createdb newsportal_bench)."
+        )
+    return url, urlsplit(url).scheme
+
+
+def site_environment(directory: Path, port: int, database_url: str) -> dict[str, str]:
+    """The environment the stack gives the site (newsportal/serve/environment.py), with the
+    bench's database, settings and a throw-away secret key; mail goes nowhere."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "COMMENTS_", "PYTEST"))
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="tests.benchmarks.bench_stack.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        DJANGO_LOG_LEVEL="WARNING",
+        BENCH_WHITENOISE_ROOT=str(directory / "whitenoise"),
+    )
+    if os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    options = parse_options(["--port", str(port), "--state-dir", str(directory / "state")], env)
+    env, _ = production_environment(env, options)
+    return env
+
+
+def site_command(env: dict[str, str], *arguments: str) -> dict:
+    """Run tests/benchmarks/bench_stack/site.py in the site's environment; its JSON answer."""
+    output = subprocess.run(  # noqa: S603  (our own command)
+        [sys.executable, "-m", "tests.benchmarks.bench_stack.site", *arguments],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        response = connection.getresponse()
+        response.body = response.read()
+        return response
+    finally:
+        connection.close()
+
+
+@dataclass
+class Figure:
+    name: str
+    url: str
+    gzip: bool
+    ceiling: str
+    ceiling_url: str
+    target: str | None = None
+
+
+def measure(figures: list[Figure], size: Size) -> dict[str, dict]:
+    """Each figure alternating with its ceiling, `size.rounds` times; medians and the ratio."""
+    runs = {figure.name: {"figure": [], "ceiling": []} for figure in figures}
+    for round_number in range(size.rounds):
+        for figure in figures:
+            for role, url in (("ceiling", figure.ceiling_url), ("figure", figure.url)):
+                runs[figure.name][role].append(wrk(url, duration=size.seconds, gzip=figure.gzip))
+        say(f"  round {round_number + 1}/{size.rounds} done")
+    results = {}
+    for figure in figures:
+        figure_runs, ceiling_runs = runs[figure.name]["figure"], runs[figure.name]["ceiling"]
+
+        def median(field, measured):
+            return statistics.median(run[field] for run in measured)
+
+        rps, ceiling_rps = median("rps", figure_runs), median("rps", ceiling_runs)
+        results[figure.name] = {
+            **asdict(figure),
+            "rps": rps,
+            "p50_ms": median("p50_ms", figure_runs),
+            "p99_ms": median("p99_ms", figure_runs),
+            "ceiling_rps": ceiling_rps,
+            "ceiling_p50_ms": median("p50_ms", ceiling_runs),
+            "ratio": rps / ceiling_rps if ceiling_rps else None,
+            "non_2xx": sum(run["non_2xx"] for run in figure_runs + ceiling_runs),
+            "socket_errors": sum(run["socket_errors"] for run in figure_runs + ceiling_runs),
+            "runs": figure_runs,
+            "ceiling_runs": ceiling_runs,
+        }
+    return results
+
+
+def sequential_p50(port: int, pages: dict[str, str], requests: int, cookie: str) -> dict:
+    """One client, one request at a time, on the server without page cache: the p50 the scale
+    target speaks of (render time plus loopback HTTP)."""
+    results = {}
+    for name, path in pages.items():
+        headers = {"Cookie": f"sessionid={cookie}"} if path.startswith("/admin/") else {}
+        response = fetch(port, path, headers)
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            fetch(port, path, headers)
+            timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "url": path,
+            "p50_ms": statistics.median(timings),
+            "max_ms": max(timings),
+            "requests": requests,
+        }
+    return results
+
+
+def comment_posts(port: int, nginx_port: int, seed_url: str, article_id: int, size: Size, env):
+    """Comment posts through Varnish from `size.post_addresses` loopback addresses; the same
+    client's ceiling (the same posts to nginx, answered at once) before and after."""
+    marker = secrets.token_hex(4)
+    addresses = loopback_addresses(size.post_addresses)
+    poster = Poster("127.0.0.1", port, f"/comments/post/{article_id}/", marker=marker)
+    client_ceiling = Poster("127.0.0.1", nginx_port, "/bench-post", marker=marker)
+    fake_tokens = {address: ["-"] * POSTS_PER_ADDRESS for address in addresses}
+    before = client_ceiling.post_all(fake_tokens).figures()
+    tokens, token_rps = poster.fetch_tokens(addresses, POSTS_PER_ADDRESS)
+    time.sleep(MIN_FILL_SECONDS + 0.1)
+    run = poster.post_all(tokens).figures()
+    after = client_ceiling.post_all(fake_tokens).figures()
+    stored = site_command(env, "count", "--marker", marker)
+    return {
+        **run,
+        "token_fetch_rps": token_rps,
+        "addresses": len(addresses),
+        "stored": stored["stored"],
+        "stored_by_status": stored["by_status"],
+        "client_ceiling_rps": statistics.median([before["rps"], after["rps"]]),
+        "ratio": run["rps"] / statistics.median([before["rps"], after["rps"]]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.bench_stack", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--size", choices=SIZES, default=os.environ.get("BENCH_SIZE") or "full", help="BENCH_SIZE"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("BENCH_PORT") or 8100),
+        help="Varnish's port; gunicorn, the uncached gunicorn and nginx take the next three",
+    )
+    parser.add_argument("--output", type=Path, help="the JSON file (default .bench/…)")
+    arguments = parser.parse_args(argv)
+    size = SIZES[arguments.size]
+    if missing := missing_tools():
+        print(
+            f"make bench needs wrk, nginx and Varnish, and these are missing: "
+            f"{', '.join(missing)}.\nInstall them as root: apt-get install -y {' '.join(missing)}"
+            f" (make bench does it when run as root).",
+            file=sys.stderr,
+        )
+        return 1
+    port = arguments.port
+    app_port, uncached_port, nginx_port = port + 1, port + 2, port + 3
+    started = time.monotonic()
+    directory = Path(tempfile.mkdtemp(prefix="newsportal-bench-"))
+    # nginx's workers run as `nobody` when it is started as root: they must reach its files.
+    directory.chmod(0o755)
+    database_url, vendor = bench_database(directory)
+    env = site_environment(directory, port, database_url)
+    servers = Servers(directory, env)
+    try:
+        say(f"Preparing the site ({vendor}, {arguments.size} size) in {directory}")
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "newsportal.serve.prepare"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        setup_env = {k: v for k, v in env.items() if k != "DJANGO_FRONT_CACHE_URLS"}
+        site = site_command(
+            setup_env,
+            *("setup", "--articles", str(size.articles), "--comments", str(size.comments)),
+            *("--pending", str(size.purge_tries), "--host", f"127.0.0.1:{port}"),
+            *("--whitenoise-root", env["BENCH_WHITENOISE_ROOT"]),
+        )
+        say(
+            f"  {site['articles']:,} articles, {site['comments']:,} comments; the seed article"
+            f" has {site['seed_approved']} approved comments ({site['seed_bytes']:,} bytes)"
+        )
+        say(f"Starting the stack on {port} (Varnish), {app_port} (gunicorn), {uncached_port}"
+            f" (gunicorn, page cache off), {nginx_port} (nginx)")  # fmt: skip
+        servers.start_stack(port, WORKERS)
+        servers.start_uncached_app(uncached_port, WORKERS, "127.0.0.1")
+        seed = site["seed"]
+        static_root = directory / "nginx-root"
+        static_root.mkdir(mode=0o755)
+        compressed, plain = page_bytes(port, seed)
+        (static_root / "seed-article.html").write_bytes(plain)
+        (static_root / "seed-article.html.gz").write_bytes(compressed)
+        for path in static_root.iterdir():
+            path.chmod(0o644)
+        servers.start_nginx(find_nginx(), nginx_port, static_root)
+        bytes_served = check_pages(port, app_port, uncached_port, nginx_port, site)
+
+        base = "http://127.0.0.1"
+        static_file = "/seed-article.html"
+        figures = [
+            Figure("seed article, front cache (Varnish)", f"{base}:{port}{seed}", True,
+                   "nginx static file", f"{base}:{nginx_port}{static_file}",
+                   "front cache / nginx"),
+            Figure("seed article, page cache (gunicorn)", f"{base}:{app_port}{seed}", False,
+                   "whitenoise on gunicorn", f"{base}:{app_port}{static_file}",
+                   "page cache / whitenoise"),
+            Figure("seed article, page-cache miss", f"{base}:{uncached_port}{seed}", False,
+                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}",
+                   "miss req/s"),
+            Figure("home, page-cache miss", f"{base}:{uncached_port}/", False,
+                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+            Figure(f"section page {site['deep_page']:,}, page-cache miss",
+                   f"{base}:{uncached_port}{site['deep_section']}", False,
+                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+            Figure("search, page-cache miss", f"{base}:{uncached_port}{site['search']}", False,
+                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+            Figure("RSS feed, page-cache miss", f"{base}:{uncached_port}{site['feed']}", False,
+                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+        ]  # fmt: skip
+        say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure after its ceiling,"
+            f" {size.rounds} rounds")  # fmt: skip
+        reads = measure(figures, size)
+        say("One client at a time on the scale target's pages (page cache off)")
+        scale = sequential_p50(
+            uncached_port,
+            {
+                f"section page {site['deep_page']:,}": site["deep_section"],
+                "search": site["search"],
+                "RSS feed": site["feed"],
+                "moderation queue (superuser)": site["moderation_queue"],
+            },
+            size.sequential,
+            site["staff_session"],
+        )
+        say(f"Comment posts from {size.post_addresses} loopback addresses through Varnish")
+        posts = comment_posts(port, nginx_port, seed, site["article_id"], size, env)
+        say("Purge to visible: approving comments and editing the article through the ORM")
+        purges = site_command(
+            env, "purge", "--cache-url", f"{base}:{port}", "--tries", str(size.purge_tries)
+        )
+        stack_errors = [line for line in servers.log("stack").splitlines() if "Error" in line]
+    except BaseException:
+        for name in ("stack", "gunicorn-uncached", "nginx"):
+            if (directory / f"{name}.log").exists():
+                say(f"--- {name}.log (end) ---\n{servers.log(name)[-2000:]}")
+        raise
+    finally:
+        servers.stop()
+    results = {
+        "size": arguments.size,
+        "database": vendor,
+        "cache": "redis" if os.environ.get("REDIS_URL") else "database",
+        "site": {k: v for k, v in site.items() if k != "staff_session"},
+        "bytes": bytes_served,
+        "wrk": f"-t2 -c16 -d{size.seconds}s",
+        "reads": reads,
+        "scale_sequential": scale,
+        "comment_posts": posts,
+        "purge_to_visible": purges,
+        "stack_log_errors": stack_errors[:20],
+        "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "seconds": round(time.monotonic() - started),
+        "targets": TARGETS,
+    }
+    output = arguments.output or BASE_DIR / ".bench" / f"bench-{arguments.size}-{vendor}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nFigures written to {output}")
+    shutil.rmtree(directory, ignore_errors=True)
+    return 0
+
+
+def page_bytes(port: int, path: str) -> tuple[bytes, bytes]:
+    """The seed page as the front cache gives it to a browser (gzipped) and to a client that
+    does not accept gzip; once fetched, it is in the cache."""
+    fetch(port, path, {"Accept-Encoding": "gzip"})
+    compressed = fetch(port, path, {"Accept-Encoding": "gzip"})
+    if compressed.headers.get("Content-Encoding") != "gzip":
+        raise RuntimeError("Varnish did not gzip the seed article")
+    return compressed.body, gzip.decompress(compressed.body)
+
+
+def check_pages(port, app_port, uncached_port, nginx_port, site) -> dict:
+    """Every measured page answers 200 (and is warm); each cache answers from its store; the
+    static copies are the size of the page. The sizes, for the JSON."""
+    seed = site["seed"]
+    for path in (seed, "/", site["deep_section"], site["search"], site["feed"]):
+        for server in (app_port, uncached_port):
+            for _ in range(2):
+                response = fetch(server, path)
+                if response.status != 200:
+                    raise RuntimeError(f"{path} answered {response.status} on {server}")
+    varnish = fetch(port, seed, {"Accept-Encoding": "gzip"})
+    if varnish.headers.get("X-Cache") != "HIT":
+        raise RuntimeError("the seed article is not a front-cache hit")
+    page_cache = fetch(app_port, seed)
+    if page_cache.headers.get("X-Page-Cache") != "hit":
+        raise RuntimeError("the seed article is not a page-cache hit on gunicorn")
+    miss = fetch(uncached_port, seed)
+    whitenoise = fetch(app_port, "/seed-article.html")
+    nginx = fetch(nginx_port, "/seed-article.html", {"Accept-Encoding": "gzip"})
+    if whitenoise.status != 200 or nginx.status != 200:
+        raise RuntimeError("a static copy of the seed article is not served")
+    sizes = {
+        "front cache (gzip)": len(varnish.body),
+        "nginx (gzip)": len(nginx.body),
+        "page cache": len(page_cache.body),
+        "whitenoise": len(whitenoise.body),
+        "miss": len(miss.body),
+    }
+    say("  bytes: " + ", ".join(f"{name} {n:,}" for name, n in sizes.items()))
+    return sizes
+
+
+def table(results: dict) -> str:
+    lines = [
+        f"\nnewsportal stack, {results['size']} size, {results['database']} +"
+        f" {results['cache']} cache; wrk {results['wrk']}, medians of alternating runs;"
+        f" load average {results['load_average'][0]:.1f} on {results['cpus']} CPUs at the end",
+        "",
+        f"{'figure':<40}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  {'ceiling':<24}{'req/s':>8}"
+        f"{'ratio':>7}  target",
+    ]
+    for name, read in results["reads"].items():
+        verdict = ""
+        if read["target"] == "miss req/s":
+            verdict = verdict_line(read["rps"] >= TARGETS["miss req/s"], f">= {150} req/s")
+        elif read["target"]:
+            goal = TARGETS[read["target"]]
+            verdict = verdict_line(read["ratio"] >= goal, f"ratio >= {goal}")
+        errors = read["non_2xx"] + read["socket_errors"]
+        lines.append(
+            f"{name:<40}{read['rps']:>8,.0f}{read['p50_ms']:>8.1f}{read['p99_ms']:>8.1f}"
+            f"  {read['ceiling']:<24}{read['ceiling_rps']:>8,.0f}{read['ratio']:>7.2f}  {verdict}"
+            + (f"  ({errors} errors/non-2xx)" if errors else "")
+        )
+    posts = results["comment_posts"]
+    all_stored = posts["stored"] == posts["accepted"] == posts["posts"]
+    lines.append(
+        f"{'comment posts (via Varnish)':<40}{posts['rps']:>8,.0f}{posts['p50_ms']:>8.1f}"
+        f"{posts['p99_ms']:>8.1f}  {'the client, to nginx':<24}{posts['client_ceiling_rps']:>8,.0f}"
+        f"{posts['ratio']:>7.2f}  "
+        + verdict_line(
+            posts["rps"] >= TARGETS["posts/s"] and all_stored and not posts["server_errors"],
+            ">= 200/s, all stored, no 5xx",
+        )
+    )
+    lines.append(
+        f"    {posts['posts']} posts from {posts['addresses']} addresses: {posts['accepted']}"
+        f" accepted, {posts['stored']} stored {posts['stored_by_status']}, answers"
+        f" {posts['statuses']}; tokens fetched at {posts['token_fetch_rps']:,.0f}/s"
+    )
+    for reason, count in posts["refusals"].items():
+        lines.append(f"    refused {count}: {reason}")
+    lines.append("")
+    lines.append(f"{'purge to visible (through Varnish)':<40}{'p50 s':>8}{'max s':>8}  target")
+    for kind, purge in results["purge_to_visible"].items():
+        if purge["tries"]:
+            lines.append(
+                f"{kind + f' ({purge["tries"]} tries)':<40}{purge['p50_s']:>8.3f}"
+                f"{purge['max_s']:>8.3f}  "
+                + verdict_line(purge["max_s"] < TARGETS["purge s"], "max < 1 s")
+            )
+    lines.append("")
+    lines.append(f"{'one client, page cache off':<40}{'p50 ms':>8}{'max ms':>8}  target")
+    for name, page in results["scale_sequential"].items():
+        lines.append(
+            f"{name:<40}{page['p50_ms']:>8.1f}{page['max_ms']:>8.1f}  "
+            + verdict_line(page["p50_ms"] < TARGETS["scale p50 ms"], "p50 < 20 ms")
+        )
+    if results["stack_log_errors"]:
+        lines.append(f"\nerrors in the stack's log: {len(results['stack_log_errors'])} (JSON)")
+    return "\n".join(lines)
+
+
+def verdict_line(met: bool, goal: str) -> str:
+    return f"{goal}: {'met' if met else 'MISSED'}"
