@@ -145,8 +145,11 @@ def site_command(env: dict[str, str], *arguments: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+STARTED = time.monotonic()
+
+
 def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)
 
 
 def fetch(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
@@ -285,14 +288,16 @@ def main(argv: list[str] | None = None) -> int:
     servers = Servers(directory, env)
     try:
         say(f"Preparing the site ({vendor}, {arguments.size} size) in {directory}")
+        # No front cache runs yet: nothing to purge while the content is made.
+        setup_env = {k: v for k, v in env.items() if k != "DJANGO_FRONT_CACHE_URLS"}
+        (directory / "whitenoise").mkdir()
         subprocess.run(  # noqa: S603
             [sys.executable, "-m", "newsportal.serve.prepare"],
             cwd=BASE_DIR,
-            env=env,
+            env=setup_env,
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        setup_env = {k: v for k, v in env.items() if k != "DJANGO_FRONT_CACHE_URLS"}
         site = site_command(
             setup_env,
             *("setup", "--articles", str(size.articles), "--comments", str(size.comments)),
