@@ -56,7 +56,8 @@ WORKERS = 3  # make serve's gunicorn workers (newsportal/serve/environment.py)
 class Size:
     articles: int
     comments: int
-    seconds: int  # each wrk run
+    seconds: int  # each wrk run of a figure
+    ceiling_seconds: int  # each wrk run of a ceiling (thousands of requests a second)
     rounds: int  # ceiling/figure pairs per figure
     post_addresses: int
     purge_tries: int
@@ -65,11 +66,11 @@ class Size:
 
 SIZES = {
     # About a minute of measuring: a quick look, figures within the noise of a busy machine.
-    "small": Size(2_000, 20_000, seconds=2, rounds=2, post_addresses=200, purge_tries=5,
-                  sequential=15),
+    "small": Size(2_000, 20_000, seconds=2, ceiling_seconds=1, rounds=3, post_addresses=200,
+                  purge_tries=5, sequential=15),
     # The issue's scale: 100k articles, 1M comments.
-    "full": Size(100_000, 1_000_000, seconds=4, rounds=3, post_addresses=600, purge_tries=8,
-                 sequential=30),
+    "full": Size(100_000, 1_000_000, seconds=4, ceiling_seconds=2, rounds=3, post_addresses=600,
+                 purge_tries=8, sequential=30),
 }  # fmt: skip
 
 TARGETS = {
@@ -174,12 +175,20 @@ class Figure:
 
 
 def measure(figures: list[Figure], size: Size) -> dict[str, dict]:
-    """Each figure alternating with its ceiling, `size.rounds` times; medians and the ratio."""
+    """Each figure right after its ceiling, `size.rounds` times: medians, and the median of
+    the ratios of each figure run to the ceiling run just before it (the pair saw the same
+    machine)."""
     runs = {figure.name: {"figure": [], "ceiling": []} for figure in figures}
     for round_number in range(size.rounds):
         for figure in figures:
-            for role, url in (("ceiling", figure.ceiling_url), ("figure", figure.url)):
-                runs[figure.name][role].append(wrk(url, duration=size.seconds, gzip=figure.gzip))
+            for role, url, seconds in (
+                ("ceiling", figure.ceiling_url, size.ceiling_seconds),
+                ("figure", figure.url, size.seconds),
+            ):
+                # The previous run's last requests are still being answered by a slow server;
+                # a run starts when they are done.
+                settle(figure.ceiling_url)
+                runs[figure.name][role].append(wrk(url, duration=seconds, gzip=figure.gzip))
         say(f"  round {round_number + 1}/{size.rounds} done")
     results = {}
     for figure in figures:
@@ -196,13 +205,28 @@ def measure(figures: list[Figure], size: Size) -> dict[str, dict]:
             "p99_ms": median("p99_ms", figure_runs),
             "ceiling_rps": ceiling_rps,
             "ceiling_p50_ms": median("p50_ms", ceiling_runs),
-            "ratio": rps / ceiling_rps if ceiling_rps else None,
+            "ratio": statistics.median(
+                run["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+                for run, ceiling in zip(figure_runs, ceiling_runs, strict=True)
+            ),
+            "ratio_of_medians": rps / ceiling_rps if ceiling_rps else None,
             "non_2xx": sum(run["non_2xx"] for run in figure_runs + ceiling_runs),
             "socket_errors": sum(run["socket_errors"] for run in figure_runs + ceiling_runs),
             "runs": figure_runs,
             "ceiling_runs": ceiling_runs,
         }
     return results
+
+
+def settle(url: str) -> None:
+    """Until the server at `url` answers one request (its queue is empty)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("GET", parts.path)
+        connection.getresponse().read()
+    finally:
+        connection.close()
 
 
 def sequential_p50(port: int, pages: dict[str, str], requests: int, cookie: str) -> dict:
@@ -345,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
             Figure("RSS feed, page-cache miss", f"{base}:{uncached_port}{site['feed']}", False,
                    "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
         ]  # fmt: skip
-        say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure after its ceiling,"
-            f" {size.rounds} rounds")  # fmt: skip
+        say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure after its ceiling"
+            f" (-d{size.ceiling_seconds}s), {size.rounds} rounds")  # fmt: skip
         reads = measure(figures, size)
         say("One client at a time on the scale target's pages (page cache off)")
         scale = sequential_p50(
@@ -380,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         "cache": "redis" if os.environ.get("REDIS_URL") else "database",
         "site": {k: v for k, v in site.items() if k != "staff_session"},
         "bytes": bytes_served,
-        "wrk": f"-t2 -c16 -d{size.seconds}s",
+        "wrk": f"-t2 -c16 -d{size.seconds}s (ceilings -d{size.ceiling_seconds}s)",
+        "rounds": size.rounds,
         "reads": reads,
         "scale_sequential": scale,
         "comment_posts": posts,
@@ -445,7 +470,8 @@ def check_pages(port, app_port, uncached_port, nginx_port, site) -> dict:
 def table(results: dict) -> str:
     lines = [
         f"\nnewsportal stack, {results['size']} size, {results['database']} +"
-        f" {results['cache']} cache; wrk {results['wrk']}, medians of alternating runs;"
+        f" {results['cache']} cache; wrk {results['wrk']}, medians of {results['rounds']}"
+        f" alternating rounds (ratio: median of each run over the ceiling run before it);"
         f" load average {results['load_average'][0]:.1f} on {results['cpus']} CPUs at the end",
         "",
         f"{'figure':<40}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  {'ceiling':<24}{'req/s':>8}"
