@@ -30,6 +30,11 @@ def wrk(url: str, *, duration: int, gzip: bool, headers: dict | None = None) -> 
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=duration + 30
     ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict:
+    """wrk's report (with --latency) as figures; latencies in milliseconds."""
 
     def milliseconds(label):
         value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
