@@ -156,7 +156,8 @@ def say(message: str) -> None:
 def fetch(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        # Host: 127.0.0.1:port, as wrk sends it (the caches key pages by host).
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         response.body = response.read()
         return response
