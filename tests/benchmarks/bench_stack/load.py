@@ -126,10 +126,12 @@ class Poster:
     def _headers(self) -> dict:
         return {"Host": f"{self.host}:{self.port}", "Accept": "application/json"}
 
-    def post_all(self, tokens: dict[str, list[str]], path: str | None = None) -> PostRun:
-        """Every token used once, CONNECTIONS readers at a time; each reader's posts in turn."""
+    def post_all(self, tokens: dict[str, list[str]], *, seconds: float) -> PostRun:
+        """Each token used once, CONNECTIONS readers at a time, each reader's posts in turn,
+        until every token is used or `seconds` have passed (what is left is not sent)."""
         run = PostRun()
-        path = path or self.path
+        path = self.path
+        deadline = time.perf_counter() + seconds
 
         def post(item):
             address, address_tokens = item
@@ -137,6 +139,8 @@ class Poster:
             connection = self._connection(address)
             try:
                 for number, token in enumerate(address_tokens):
+                    if time.perf_counter() > deadline:
+                        break
                     body = urlencode(
                         {
                             "name": f"Bench reader {address}",

@@ -60,17 +60,18 @@ class Size:
     ceiling_seconds: int  # each wrk run of a ceiling (thousands of requests a second)
     rounds: int  # ceiling/figure pairs per figure
     post_addresses: int
+    post_seconds: int  # at most, for the posts (the tokens are fetched before)
     purge_tries: int
     sequential: int  # requests per page for the one-client p50
 
 
 SIZES = {
     # About a minute of measuring: a quick look, figures within the noise of a busy machine.
-    "small": Size(2_000, 20_000, seconds=2, ceiling_seconds=1, rounds=3, post_addresses=200,
-                  purge_tries=5, sequential=15),
+    "small": Size(2_000, 20_000, seconds=2, ceiling_seconds=1, rounds=2, post_addresses=100,
+                  post_seconds=8, purge_tries=5, sequential=15),
     # The scale: 100k articles, 1M comments.
-    "full": Size(100_000, 1_000_000, seconds=4, ceiling_seconds=2, rounds=3, post_addresses=600,
-                 purge_tries=8, sequential=30),
+    "full": Size(100_000, 1_000_000, seconds=4, ceiling_seconds=2, rounds=3, post_addresses=300,
+                 post_seconds=20, purge_tries=8, sequential=30),
 }  # fmt: skip
 
 TARGETS = {
@@ -261,16 +262,17 @@ def comment_posts(port: int, nginx_port: int, seed_url: str, article_id: int, si
     poster = Poster("127.0.0.1", port, f"/comments/post/{article_id}/", marker=marker)
     client_ceiling = Poster("127.0.0.1", nginx_port, "/bench-post", marker=marker)
     fake_tokens = {address: ["-"] * POSTS_PER_ADDRESS for address in addresses}
-    before = client_ceiling.post_all(fake_tokens).figures()
+    before = client_ceiling.post_all(fake_tokens, seconds=size.post_seconds).figures()
     tokens, token_rps = poster.fetch_tokens(addresses, POSTS_PER_ADDRESS)
     time.sleep(MIN_FILL_SECONDS + 0.1)
-    run = poster.post_all(tokens).figures()
-    after = client_ceiling.post_all(fake_tokens).figures()
+    run = poster.post_all(tokens, seconds=size.post_seconds).figures()
+    after = client_ceiling.post_all(fake_tokens, seconds=size.post_seconds).figures()
     stored = site_command(env, "count", "--marker", marker)
     return {
         **run,
         "token_fetch_rps": token_rps,
         "addresses": len(addresses),
+        "tokens": len(addresses) * POSTS_PER_ADDRESS,
         "stored": stored["stored"],
         "stored_by_status": stored["by_status"],
         "client_ceiling_rps": statistics.median([before["rps"], after["rps"]]),
