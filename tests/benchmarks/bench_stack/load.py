@@ -9,8 +9,8 @@ import statistics
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 # The issue's original measurement: two threads, sixteen connections.
 WRK_THREADS = 2
@@ -54,6 +54,114 @@ def parse_wrk(output: str) -> dict:
         # answer (gunicorn's sync workers): not failures, so only the others count.
         "socket_errors": sum(int(n) for n in socket_errors.group(1, 3, 4)) if socket_errors else 0,
     }
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        # Host: 127.0.0.1:port, as wrk sends it (the caches key pages by host).
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        response.body = response.read()
+        return response
+    finally:
+        connection.close()
+
+
+@dataclass
+class Figure:
+    name: str
+    url: str
+    gzip: bool
+    ceiling: str
+    ceiling_url: str
+    target: str | None = None
+    # The cached figures are the noisiest ratios (both sides take thousands of requests a
+    # second, and any other work on the machine shows): they get more pairs.
+    extra_rounds: int = 0
+
+
+def measure(
+    figures: list[Figure], *, rounds: int, seconds: int, ceiling_seconds: int, progress
+) -> dict[str, dict]:
+    """Each figure right after its ceiling, `rounds` times: medians, and the median of
+    the ratios of each figure run to the ceiling run just before it (the pair saw the same
+    machine)."""
+    runs = {figure.name: {"figure": [], "ceiling": []} for figure in figures}
+    most = rounds + max(figure.extra_rounds for figure in figures)
+    for round_number in range(most):
+        for figure in figures:
+            if round_number >= rounds + figure.extra_rounds:
+                continue
+            for role, url, duration in (
+                ("ceiling", figure.ceiling_url, ceiling_seconds),
+                ("figure", figure.url, seconds),
+            ):
+                # The previous run's last requests are still being answered by a slow server;
+                # a run starts when they are done.
+                settle(figure.ceiling_url)
+                runs[figure.name][role].append(wrk(url, duration=duration, gzip=figure.gzip))
+        progress(f"  round {round_number + 1}/{most} done")
+    results = {}
+    for figure in figures:
+        figure_runs, ceiling_runs = runs[figure.name]["figure"], runs[figure.name]["ceiling"]
+
+        def median(field, measured):
+            return statistics.median(run[field] for run in measured)
+
+        rps, ceiling_rps = median("rps", figure_runs), median("rps", ceiling_runs)
+        results[figure.name] = {
+            **asdict(figure),
+            "rps": rps,
+            "p50_ms": median("p50_ms", figure_runs),
+            "p99_ms": median("p99_ms", figure_runs),
+            "ceiling_rps": ceiling_rps,
+            "ceiling_p50_ms": median("p50_ms", ceiling_runs),
+            "ratio": statistics.median(
+                run["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+                for run, ceiling in zip(figure_runs, ceiling_runs, strict=True)
+            ),
+            "ratio_of_medians": rps / ceiling_rps if ceiling_rps else None,
+            "non_2xx": sum(run["non_2xx"] for run in figure_runs + ceiling_runs),
+            "socket_errors": sum(run["socket_errors"] for run in figure_runs + ceiling_runs),
+            "runs": figure_runs,
+            "ceiling_runs": ceiling_runs,
+        }
+    return results
+
+
+def settle(url: str) -> None:
+    """Until the server at `url` answers one request (its queue is empty)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("GET", parts.path)
+        connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def sequential_p50(port: int, pages: dict[str, str], requests: int, cookie: str) -> dict:
+    """One client, one request at a time, on the server without page cache: the p50 the scale
+    target speaks of (render time plus loopback HTTP)."""
+    results = {}
+    for name, path in pages.items():
+        headers = {"Cookie": f"sessionid={cookie}"} if path.startswith("/admin/") else {}
+        response = fetch(port, path, headers)
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            fetch(port, path, headers)
+            timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "url": path,
+            "p50_ms": statistics.median(timings),
+            "max_ms": max(timings),
+            "requests": requests,
+        }
+    return results
 
 
 def loopback_addresses(count: int) -> list[str]:

@@ -27,7 +27,6 @@ It prints one table and writes every figure to a JSON file (.bench/ by default).
 
 import argparse
 import gzip
-import http.client
 import json
 import os
 import secrets
@@ -37,14 +36,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsportal.serve.environment import BASE_DIR, parse_options, production_environment
 from newsportal.serve.stack import VARNISH_PACKAGES, find_varnishd
 
-from .load import Poster, loopback_addresses, wrk
+from .load import Figure, Poster, fetch, loopback_addresses, measure, sequential_p50
+from .report import TARGETS, table
 from .servers import NGINX_PACKAGE, Servers, find_nginx
 
 POSTS_PER_ADDRESS = 5  # COMMENTS_RATE_LIMIT: each address posts as much as a reader may
@@ -74,15 +74,6 @@ SIZES = {
                  post_seconds=20, purge_tries=8, sequential=30),
 }  # fmt: skip
 
-TARGETS = {
-    "front cache / nginx": 0.8,
-    "page cache / whitenoise": 0.5,
-    "miss req/s": 150,
-    "posts/s": 200,
-    "purge s": 1.0,
-    "scale p50 ms": 20,
-}
-
 
 def missing_tools() -> list[str]:
     missing = []
@@ -108,7 +99,22 @@ def bench_database(directory: Path) -> tuple[str, str]:
             f" comments, so it needs a database of its own whose name contains 'bench'"
             f" (createdb newsportal_bench)."
         )
+    if urlsplit(url).scheme.startswith("postgres"):
+        create_postgres_database(url, name)
     return url, urlsplit(url).scheme
+
+
+def create_postgres_database(url: str, name: str) -> None:
+    """Create the bench's PostgreSQL database if the server does not have it yet."""
+    import psycopg
+    from psycopg import sql
+
+    server = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    say(f"Created the database {name}")
 
 
 def site_environment(directory: Path, port: int, database_url: str) -> dict[str, str]:
@@ -152,112 +158,6 @@ STARTED = time.monotonic()
 
 def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)
-
-
-def fetch(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        # Host: 127.0.0.1:port, as wrk sends it (the caches key pages by host).
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        response.body = response.read()
-        return response
-    finally:
-        connection.close()
-
-
-@dataclass
-class Figure:
-    name: str
-    url: str
-    gzip: bool
-    ceiling: str
-    ceiling_url: str
-    target: str | None = None
-    # The cached figures are the noisiest ratios (both sides take thousands of requests a
-    # second, and any other work on the machine shows): they get more pairs.
-    extra_rounds: int = 0
-
-
-def measure(figures: list[Figure], size: Size) -> dict[str, dict]:
-    """Each figure right after its ceiling, `size.rounds` times: medians, and the median of
-    the ratios of each figure run to the ceiling run just before it (the pair saw the same
-    machine)."""
-    runs = {figure.name: {"figure": [], "ceiling": []} for figure in figures}
-    rounds = size.rounds + max(figure.extra_rounds for figure in figures)
-    for round_number in range(rounds):
-        for figure in figures:
-            if round_number >= size.rounds + figure.extra_rounds:
-                continue
-            for role, url, seconds in (
-                ("ceiling", figure.ceiling_url, size.ceiling_seconds),
-                ("figure", figure.url, size.seconds),
-            ):
-                # The previous run's last requests are still being answered by a slow server;
-                # a run starts when they are done.
-                settle(figure.ceiling_url)
-                runs[figure.name][role].append(wrk(url, duration=seconds, gzip=figure.gzip))
-        say(f"  round {round_number + 1}/{rounds} done")
-    results = {}
-    for figure in figures:
-        figure_runs, ceiling_runs = runs[figure.name]["figure"], runs[figure.name]["ceiling"]
-
-        def median(field, measured):
-            return statistics.median(run[field] for run in measured)
-
-        rps, ceiling_rps = median("rps", figure_runs), median("rps", ceiling_runs)
-        results[figure.name] = {
-            **asdict(figure),
-            "rps": rps,
-            "p50_ms": median("p50_ms", figure_runs),
-            "p99_ms": median("p99_ms", figure_runs),
-            "ceiling_rps": ceiling_rps,
-            "ceiling_p50_ms": median("p50_ms", ceiling_runs),
-            "ratio": statistics.median(
-                run["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
-                for run, ceiling in zip(figure_runs, ceiling_runs, strict=True)
-            ),
-            "ratio_of_medians": rps / ceiling_rps if ceiling_rps else None,
-            "non_2xx": sum(run["non_2xx"] for run in figure_runs + ceiling_runs),
-            "socket_errors": sum(run["socket_errors"] for run in figure_runs + ceiling_runs),
-            "runs": figure_runs,
-            "ceiling_runs": ceiling_runs,
-        }
-    return results
-
-
-def settle(url: str) -> None:
-    """Until the server at `url` answers one request (its queue is empty)."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        connection.request("GET", parts.path)
-        connection.getresponse().read()
-    finally:
-        connection.close()
-
-
-def sequential_p50(port: int, pages: dict[str, str], requests: int, cookie: str) -> dict:
-    """One client, one request at a time, on the server without page cache: the p50 the scale
-    target speaks of (render time plus loopback HTTP)."""
-    results = {}
-    for name, path in pages.items():
-        headers = {"Cookie": f"sessionid={cookie}"} if path.startswith("/admin/") else {}
-        response = fetch(port, path, headers)
-        if response.status != 200:
-            raise RuntimeError(f"{path} answered {response.status}")
-        timings = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            fetch(port, path, headers)
-            timings.append((time.perf_counter() - started) * 1000)
-        results[name] = {
-            "url": path,
-            "p50_ms": statistics.median(timings),
-            "max_ms": max(timings),
-            "requests": requests,
-        }
-    return results
 
 
 def comment_posts(port: int, nginx_port: int, seed_url: str, article_id: int, size: Size, env):
@@ -380,7 +280,13 @@ def main(argv: list[str] | None = None) -> int:
         ]  # fmt: skip
         say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure after its ceiling"
             f" (-d{size.ceiling_seconds}s), {size.rounds} rounds")  # fmt: skip
-        reads = measure(figures, size)
+        reads = measure(
+            figures,
+            rounds=size.rounds,
+            seconds=size.seconds,
+            ceiling_seconds=size.ceiling_seconds,
+            progress=say,
+        )
         say("One client at a time on the scale target's pages (page cache off)")
         scale = sequential_p50(
             uncached_port,
@@ -474,70 +380,3 @@ def check_pages(port, app_port, uncached_port, nginx_port, site) -> dict:
     }
     say("  bytes: " + ", ".join(f"{name} {n:,}" for name, n in sizes.items()))
     return sizes
-
-
-def table(results: dict) -> str:
-    lines = [
-        f"\nnewsportal stack, {results['size']} size, {results['database']} +"
-        f" {results['cache']} cache; wrk {results['wrk']}, medians of {results['rounds']}"
-        f" alternating rounds (the cached figures {results['rounds'] + 2}; ratio: median of"
-        f" each run over the ceiling run before it);"
-        f" load average {results['load_average'][0]:.1f} on {results['cpus']} CPUs at the end",
-        "",
-        f"{'figure':<40}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  {'ceiling':<24}{'req/s':>8}"
-        f"{'ratio':>7}  target",
-    ]
-    for name, read in results["reads"].items():
-        verdict = ""
-        if read["target"] == "miss req/s":
-            verdict = verdict_line(read["rps"] >= TARGETS["miss req/s"], f">= {150} req/s")
-        elif read["target"]:
-            goal = TARGETS[read["target"]]
-            verdict = verdict_line(read["ratio"] >= goal, f"ratio >= {goal}")
-        errors = read["non_2xx"] + read["socket_errors"]
-        lines.append(
-            f"{name:<40}{read['rps']:>8,.0f}{read['p50_ms']:>8.1f}{read['p99_ms']:>8.1f}"
-            f"  {read['ceiling']:<24}{read['ceiling_rps']:>8,.0f}{read['ratio']:>7.2f}  {verdict}"
-            + (f"  ({errors} errors/non-2xx)" if errors else "")
-        )
-    posts = results["comment_posts"]
-    all_stored = posts["stored"] == posts["accepted"] == posts["posts"]
-    lines.append(
-        f"{'comment posts (via Varnish)':<40}{posts['rps']:>8,.0f}{posts['p50_ms']:>8.1f}"
-        f"{posts['p99_ms']:>8.1f}  {'the client, to nginx':<24}{posts['client_ceiling_rps']:>8,.0f}"
-        f"{posts['ratio']:>7.2f}  "
-        + verdict_line(
-            posts["rps"] >= TARGETS["posts/s"] and all_stored and not posts["server_errors"],
-            ">= 200/s, all stored, no 5xx",
-        )
-    )
-    lines.append(
-        f"    {posts['posts']} posts from {posts['addresses']} addresses: {posts['accepted']}"
-        f" accepted, {posts['stored']} stored {posts['stored_by_status']}, answers"
-        f" {posts['statuses']}; tokens fetched at {posts['token_fetch_rps']:,.0f}/s"
-    )
-    for reason, count in posts["refusals"].items():
-        lines.append(f"    refused {count}: {reason}")
-    lines.append("")
-    lines.append(f"{'purge to visible (through Varnish)':<40}{'p50 s':>8}{'max s':>8}  target")
-    for kind, purge in results["purge_to_visible"].items():
-        if purge["tries"]:
-            lines.append(
-                f"{kind + f' ({purge["tries"]} tries)':<40}{purge['p50_s']:>8.3f}"
-                f"{purge['max_s']:>8.3f}  "
-                + verdict_line(purge["max_s"] < TARGETS["purge s"], "max < 1 s")
-            )
-    lines.append("")
-    lines.append(f"{'one client, page cache off':<40}{'p50 ms':>8}{'max ms':>8}  target")
-    for name, page in results["scale_sequential"].items():
-        lines.append(
-            f"{name:<40}{page['p50_ms']:>8.1f}{page['max_ms']:>8.1f}  "
-            + verdict_line(page["p50_ms"] < TARGETS["scale p50 ms"], "p50 < 20 ms")
-        )
-    if results["stack_log_errors"]:
-        lines.append(f"\nerrors in the stack's log: {len(results['stack_log_errors'])} (JSON)")
-    return "\n".join(lines)
-
-
-def verdict_line(met: bool, goal: str) -> str:
-    return f"{goal}: {'met' if met else 'MISSED'}"
