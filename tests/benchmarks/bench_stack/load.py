@@ -84,32 +84,33 @@ class Figure:
 def measure(
     figures: list[Figure], *, rounds: int, seconds: int, ceiling_seconds: int, progress
 ) -> dict[str, dict]:
-    """Each figure right after its ceiling, `rounds` times: medians, and the median of
-    the ratios of each figure run to the ceiling run just before it (the pair saw the same
-    machine)."""
-    runs = {figure.name: {"figure": [], "ceiling": []} for figure in figures}
-    most = rounds + max(figure.extra_rounds for figure in figures)
-    for round_number in range(most):
-        for figure in figures:
-            if round_number >= rounds + figure.extra_rounds:
-                continue
-            for role, url, duration in (
-                ("ceiling", figure.ceiling_url, ceiling_seconds),
-                ("figure", figure.url, seconds),
-            ):
-                # The previous run's last requests are still being answered by a slow server;
-                # a run starts when they are done.
-                settle(figure.ceiling_url)
-                runs[figure.name][role].append(wrk(url, duration=duration, gzip=figure.gzip))
-        progress(f"  round {round_number + 1}/{most} done")
+    """Each figure `rounds` times, every run between two runs of its ceiling (ceiling, figure,
+    ceiling, figure, ... ceiling): medians, and the median of the ratios of each figure run to
+    the mean of the ceiling runs on either side of it (what the machine gave at that moment)."""
     results = {}
     for figure in figures:
-        figure_runs, ceiling_runs = runs[figure.name]["figure"], runs[figure.name]["ceiling"]
+        figure_runs, ceiling_runs = [], []
+
+        def run(url, duration, into, gzip=figure.gzip, ceiling_url=figure.ceiling_url):
+            # The previous run's last requests may still be being answered by a slow server;
+            # a run starts when they are done.
+            settle(ceiling_url)
+            into.append(wrk(url, duration=duration, gzip=gzip))
+
+        run(figure.ceiling_url, ceiling_seconds, ceiling_runs)
+        for _ in range(rounds + figure.extra_rounds):
+            run(figure.url, seconds, figure_runs)
+            run(figure.ceiling_url, ceiling_seconds, ceiling_runs)
+        progress(f"  {figure.name}: {len(figure_runs)} runs")
 
         def median(field, measured):
             return statistics.median(run[field] for run in measured)
 
         rps, ceiling_rps = median("rps", figure_runs), median("rps", ceiling_runs)
+        bracketing = [
+            (before["rps"] + after["rps"]) / 2
+            for before, after in zip(ceiling_runs, ceiling_runs[1:], strict=False)
+        ]
         results[figure.name] = {
             **asdict(figure),
             "rps": rps,
@@ -118,8 +119,8 @@ def measure(
             "ceiling_rps": ceiling_rps,
             "ceiling_p50_ms": median("p50_ms", ceiling_runs),
             "ratio": statistics.median(
-                run["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
-                for run, ceiling in zip(figure_runs, ceiling_runs, strict=True)
+                run["rps"] / ceiling if ceiling else 0.0
+                for run, ceiling in zip(figure_runs, bracketing, strict=True)
             ),
             "ratio_of_medians": rps / ceiling_rps if ceiling_rps else None,
             "non_2xx": sum(run["non_2xx"] for run in figure_runs + ceiling_runs),

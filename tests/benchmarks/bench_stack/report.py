@@ -14,8 +14,8 @@ def table(results: dict) -> str:
     lines = [
         f"\nnewsportal stack, {results['size']} size, {results['database']} +"
         f" {results['cache']} cache; wrk {results['wrk']}, medians of {results['rounds']}"
-        f" alternating rounds (the cached figures {results['rounds'] + 2}; ratio: median of"
-        f" each run over the ceiling run before it);"
+        f" runs (the cached figures {results['rounds'] + 2}), each between two runs of its"
+        f" ceiling (ratio: median of each run over the mean of those two);"
         f" load average {results['load_average'][0]:.1f} on {results['cpus']} CPUs at the end",
         "",
         f"{'figure':<40}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  {'ceiling':<24}{'req/s':>8}"

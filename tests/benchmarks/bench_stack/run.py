@@ -7,7 +7,7 @@ which must be the bench's own: its name contains "bench"; REDIS_URL for the cach
 seed article 200 approved comments, and starts `python -m newsportal.serve` on PORT (Varnish)
 and PORT+1 (gunicorn, page cache on), a second gunicorn with the page cache off on PORT+2, and
 nginx on PORT+3. Then, with `wrk -t2 -c16`, each figure alternating with its ceiling in short
-runs (ceiling, page, ceiling, page...; medians):
+runs (ceiling, page, ceiling, page... ceiling; medians):
 
 - the seed article through the front cache (Varnish), against nginx serving the same bytes as
   a static file (both gzipped, as a browser asks);
@@ -278,8 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             Figure("RSS feed, page-cache miss", f"{base}:{uncached_port}{site['feed']}", False,
                    "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
         ]  # fmt: skip
-        say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure after its ceiling"
-            f" (-d{size.ceiling_seconds}s), {size.rounds} rounds")  # fmt: skip
+        say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure between runs of its"
+            f" ceiling (-d{size.ceiling_seconds}s), {size.rounds} runs")  # fmt: skip
         reads = measure(
             figures,
             rounds=size.rounds,
