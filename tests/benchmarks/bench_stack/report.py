@@ -68,8 +68,8 @@ def table(results: dict) -> str:
             f"{name:<40}{page['p50_ms']:>8.1f}{page['max_ms']:>8.1f}  "
             + verdict_line(page["p50_ms"] < TARGETS["scale p50 ms"], "p50 < 20 ms")
         )
-    if results["stack_log_errors"]:
-        lines.append(f"\nerrors in the stack's log: {len(results['stack_log_errors'])} (JSON)")
+    if results["logged_errors_count"]:
+        lines.append(f"\nerrors the servers logged: {results['logged_errors_count']} (JSON)")
     return "\n".join(lines)
 
 

@@ -67,7 +67,7 @@ class Size:
 
 SIZES = {
     # About a minute of measuring: a quick look, figures within the noise of a busy machine.
-    "small": Size(2_000, 20_000, seconds=2, ceiling_seconds=1, rounds=2, post_addresses=100,
+    "small": Size(2_000, 20_000, seconds=2, ceiling_seconds=1, rounds=2, post_addresses=150,
                   post_seconds=8, purge_tries=5, sequential=15),
     # The issue's scale: 100k articles, 1M comments.
     "full": Size(100_000, 1_000_000, seconds=4, ceiling_seconds=2, rounds=3, post_addresses=300,
@@ -160,7 +160,7 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-def comment_posts(port: int, nginx_port: int, seed_url: str, article_id: int, size: Size, env):
+def comment_posts(port: int, nginx_port: int, article_id: int, size: Size, env) -> dict:
     """Comment posts through Varnish from `size.post_addresses` loopback addresses; the same
     client's ceiling (the same posts to nginx, answered at once) before and after."""
     marker = secrets.token_hex(4)
@@ -256,28 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.start_nginx(find_nginx(), nginx_port, static_root)
         bytes_served = check_pages(port, app_port, uncached_port, nginx_port, site)
 
-        base = "http://127.0.0.1"
-        static_file = "/seed-article.html"
-        figures = [
-            Figure("seed article, front cache (Varnish)", f"{base}:{port}{seed}", True,
-                   "nginx static file", f"{base}:{nginx_port}{static_file}",
-                   "front cache / nginx", extra_rounds=2),
-            Figure("seed article, page cache (gunicorn)", f"{base}:{app_port}{seed}", False,
-                   "whitenoise on gunicorn", f"{base}:{app_port}{static_file}",
-                   "page cache / whitenoise", extra_rounds=2),
-            Figure("seed article, page-cache miss", f"{base}:{uncached_port}{seed}", False,
-                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}",
-                   "miss req/s"),
-            Figure("home, page-cache miss", f"{base}:{uncached_port}/", False,
-                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
-            Figure(f"section page {site['deep_page']:,}, page-cache miss",
-                   f"{base}:{uncached_port}{site['deep_section']}", False,
-                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
-            Figure("search, page-cache miss", f"{base}:{uncached_port}{site['search']}", False,
-                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
-            Figure("RSS feed, page-cache miss", f"{base}:{uncached_port}{site['feed']}", False,
-                   "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
-        ]  # fmt: skip
+        figures = read_figures(site, port)
         say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure between runs of its"
             f" ceiling (-d{size.ceiling_seconds}s), {size.rounds} runs")  # fmt: skip
         reads = measure(
@@ -300,12 +279,23 @@ def main(argv: list[str] | None = None) -> int:
             site["staff_session"],
         )
         say(f"Comment posts from {size.post_addresses} loopback addresses through Varnish")
-        posts = comment_posts(port, nginx_port, seed, site["article_id"], size, env)
+        posts = comment_posts(port, nginx_port, site["article_id"], size, env)
         say("Purge to visible: approving comments and editing the article through the ORM")
         purges = site_command(
-            env, "purge", "--cache-url", f"{base}:{port}", "--tries", str(size.purge_tries)
+            env,
+            "purge",
+            "--cache-url",
+            f"http://127.0.0.1:{port}",
+            "--tries",
+            str(size.purge_tries),
         )
-        stack_errors = [line for line in servers.log("stack").splitlines() if "Error" in line]
+        # Whatever the servers logged as going wrong under the load (gunicorn logs warnings).
+        logged_errors = [
+            f"{name}: {line}"
+            for name in ("stack", "gunicorn-uncached")
+            for line in servers.log(name).splitlines()
+            if "Error" in line or "Traceback" in line or "WORKER TIMEOUT" in line
+        ]
     except BaseException:
         for name in ("stack", "gunicorn-uncached", "nginx"):
             if (directory / f"{name}.log").exists():
@@ -325,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         "scale_sequential": scale,
         "comment_posts": posts,
         "purge_to_visible": purges,
-        "stack_log_errors": stack_errors[:20],
+        "logged_errors": logged_errors[:50],
+        "logged_errors_count": len(logged_errors),
         "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
         "seconds": round(time.monotonic() - started),
@@ -338,6 +329,34 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nFigures written to {output}")
     shutil.rmtree(directory, ignore_errors=True)
     return 0
+
+
+def read_figures(site: dict, port: int) -> list[Figure]:
+    """What wrk measures, each with its ceiling: the ports are those `main` starts."""
+    app_port, uncached_port, nginx_port = port + 1, port + 2, port + 3
+    seed = site["seed"]
+    base = "http://127.0.0.1"
+    static_file = "/seed-article.html"
+    return [
+        Figure("seed article, front cache (Varnish)", f"{base}:{port}{seed}", True,
+               "nginx static file", f"{base}:{nginx_port}{static_file}",
+               "front cache / nginx", extra_rounds=2),
+        Figure("seed article, page cache (gunicorn)", f"{base}:{app_port}{seed}", False,
+               "whitenoise on gunicorn", f"{base}:{app_port}{static_file}",
+               "page cache / whitenoise", extra_rounds=2),
+        Figure("seed article, page-cache miss", f"{base}:{uncached_port}{seed}", False,
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}",
+               "miss req/s"),
+        Figure("home, page-cache miss", f"{base}:{uncached_port}/", False,
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+        Figure(f"section page {site['deep_page']:,}, page-cache miss",
+               f"{base}:{uncached_port}{site['deep_section']}", False,
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+        Figure("search, page-cache miss", f"{base}:{uncached_port}{site['search']}", False,
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+        Figure("RSS feed, page-cache miss", f"{base}:{uncached_port}{site['feed']}", False,
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+    ]  # fmt: skip
 
 
 def page_bytes(port: int, path: str) -> tuple[bytes, bytes]:
