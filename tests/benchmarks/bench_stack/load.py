@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from tests.benchmarks.bench_app_servers import process_tree_cpu
+
 # The original measurement: two threads, sixteen connections.
 WRK_THREADS = 2
 CONNECTIONS = 16
@@ -76,6 +78,10 @@ class Figure:
     ceiling: str
     ceiling_url: str
     target: str | None = None
+    # The processes that answer each (their CPU time per request is far less disturbed by other
+    # work on the machine than requests/s are).
+    server_pid: int | None = None
+    ceiling_pid: int | None = None
     # The cached figures are the noisiest ratios (both sides take thousands of requests a
     # second, and any other work on the machine shows): they get more pairs.
     extra_rounds: int = 0
@@ -91,20 +97,26 @@ def measure(
     for figure in figures:
         figure_runs, ceiling_runs = [], []
 
-        def run(url, duration, into, gzip=figure.gzip, ceiling_url=figure.ceiling_url):
+        def run(url, duration, into, pid, gzip=figure.gzip, ceiling_url=figure.ceiling_url):
             # The previous run's last requests may still be being answered by a slow server;
             # a run starts when they are done.
             settle(ceiling_url)
-            into.append(wrk(url, duration=duration, gzip=gzip))
+            before = process_tree_cpu(pid) if pid else 0.0
+            result = wrk(url, duration=duration, gzip=gzip)
+            if pid and result["requests"]:
+                used = process_tree_cpu(pid) - before
+                result["cpu_ms_per_request"] = 1000 * used / result["requests"]
+            into.append(result)
 
-        run(figure.ceiling_url, ceiling_seconds, ceiling_runs)
+        run(figure.ceiling_url, ceiling_seconds, ceiling_runs, figure.ceiling_pid)
         for _ in range(rounds + figure.extra_rounds):
-            run(figure.url, seconds, figure_runs)
-            run(figure.ceiling_url, ceiling_seconds, ceiling_runs)
+            run(figure.url, seconds, figure_runs, figure.server_pid)
+            run(figure.ceiling_url, ceiling_seconds, ceiling_runs, figure.ceiling_pid)
         progress(f"  {figure.name}: {len(figure_runs)} runs")
 
         def median(field, measured):
-            return statistics.median(run[field] for run in measured)
+            values = [run[field] for run in measured if field in run]
+            return statistics.median(values) if values else None
 
         rps, ceiling_rps = median("rps", figure_runs), median("rps", ceiling_runs)
         bracketing = [
@@ -123,6 +135,12 @@ def measure(
                 for run, ceiling in zip(figure_runs, bracketing, strict=True)
             ),
             "ratio_of_medians": rps / ceiling_rps if ceiling_rps else None,
+            "cpu_ms_per_request": (cpu := median("cpu_ms_per_request", figure_runs)),
+            "ceiling_cpu_ms_per_request": (
+                ceiling_cpu := median("cpu_ms_per_request", ceiling_runs)
+            ),
+            # The server's own work against the ceiling's, per request: 1 is as cheap.
+            "cpu_ratio": ceiling_cpu / cpu if cpu and ceiling_cpu else None,
             "non_2xx": sum(run["non_2xx"] for run in figure_runs + ceiling_runs),
             "socket_errors": sum(run["socket_errors"] for run in figure_runs + ceiling_runs),
             "runs": figure_runs,

@@ -16,10 +16,11 @@ def table(results: dict) -> str:
         f" {results['cache']} cache; wrk {results['wrk']}, medians of {results['rounds']}"
         f" runs (the cached figures {results['rounds'] + 2}), each between two runs of its"
         f" ceiling (ratio: median of each run over the mean of those two);"
-        f" load average {results['load_average'][0]:.1f} on {results['cpus']} CPUs at the end",
+        f" load average {results['load_average'][0]:.1f} on {results['cpus']} CPUs at the end."
+        f" cpu: the ceiling's server CPU time per request over the figure's (1 is as cheap).",
         "",
         f"{'figure':<40}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  {'ceiling':<24}{'req/s':>8}"
-        f"{'ratio':>7}  target",
+        f"{'ratio':>7}{'cpu':>7}  target",
     ]
     for name, read in results["reads"].items():
         verdict = ""
@@ -31,7 +32,9 @@ def table(results: dict) -> str:
         errors = read["non_2xx"] + read["socket_errors"]
         lines.append(
             f"{name:<40}{read['rps']:>8,.0f}{read['p50_ms']:>8.1f}{read['p99_ms']:>8.1f}"
-            f"  {read['ceiling']:<24}{read['ceiling_rps']:>8,.0f}{read['ratio']:>7.2f}  {verdict}"
+            f"  {read['ceiling']:<24}{read['ceiling_rps']:>8,.0f}{read['ratio']:>7.2f}"
+            + (f"{read['cpu_ratio']:>7.2f}" if read["cpu_ratio"] else f"{'':>7}")
+            + f"  {verdict}"
             + (f"  ({errors} errors/non-2xx)" if errors else "")
         )
     posts = results["comment_posts"]
@@ -39,7 +42,7 @@ def table(results: dict) -> str:
     lines.append(
         f"{'comment posts (via Varnish)':<40}{posts['rps']:>8,.0f}{posts['p50_ms']:>8.1f}"
         f"{posts['p99_ms']:>8.1f}  {'the client, to nginx':<24}{posts['client_ceiling_rps']:>8,.0f}"
-        f"{posts['ratio']:>7.2f}  "
+        f"{posts['ratio']:>7.2f}{'':>7}  "
         + verdict_line(
             posts["rps"] >= TARGETS["posts/s"] and all_stored and not posts["server_errors"],
             ">= 200/s, all stored, no 5xx",

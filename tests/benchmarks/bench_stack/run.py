@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.start_nginx(find_nginx(), nginx_port, static_root)
         bytes_served = check_pages(port, app_port, uncached_port, nginx_port, site)
 
-        figures = read_figures(site, port)
+        figures = read_figures(site, port, servers.pids())
         say(f"Measuring: wrk -t2 -c16 -d{size.seconds}s, each figure between runs of its"
             f" ceiling (-d{size.ceiling_seconds}s), {size.rounds} runs")  # fmt: skip
         reads = measure(
@@ -331,31 +331,38 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def read_figures(site: dict, port: int) -> list[Figure]:
-    """What wrk measures, each with its ceiling: the ports are those `main` starts."""
+def read_figures(site: dict, port: int, pids: dict[str, int]) -> list[Figure]:
+    """What wrk measures, each with its ceiling: the ports are those `main` starts, the
+    processes those that answer on them."""
     app_port, uncached_port, nginx_port = port + 1, port + 2, port + 3
     seed = site["seed"]
+    uncached = pids["gunicorn-uncached"]
     base = "http://127.0.0.1"
     static_file = "/seed-article.html"
     return [
         Figure("seed article, front cache (Varnish)", f"{base}:{port}{seed}", True,
                "nginx static file", f"{base}:{nginx_port}{static_file}",
-               "front cache / nginx", extra_rounds=2),
+               "front cache / nginx", pids["varnish"], pids["nginx"], extra_rounds=2),
         Figure("seed article, page cache (gunicorn)", f"{base}:{app_port}{seed}", False,
                "whitenoise on gunicorn", f"{base}:{app_port}{static_file}",
-               "page cache / whitenoise", extra_rounds=2),
+               "page cache / whitenoise", pids["gunicorn"], pids["gunicorn"],
+               extra_rounds=2),
         Figure("seed article, page-cache miss", f"{base}:{uncached_port}{seed}", False,
                "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}",
-               "miss req/s"),
+               "miss req/s", uncached, uncached),
         Figure("home, page-cache miss", f"{base}:{uncached_port}/", False,
-               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}", None,
+               uncached, uncached),
         Figure(f"section page {site['deep_page']:,}, page-cache miss",
                f"{base}:{uncached_port}{site['deep_section']}", False,
-               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}", None,
+               uncached, uncached),
         Figure("search, page-cache miss", f"{base}:{uncached_port}{site['search']}", False,
-               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}", None,
+               uncached, uncached),
         Figure("RSS feed, page-cache miss", f"{base}:{uncached_port}{site['feed']}", False,
-               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}"),
+               "whitenoise on gunicorn", f"{base}:{uncached_port}{static_file}", None,
+               uncached, uncached),
     ]  # fmt: skip
 
 

@@ -96,6 +96,28 @@ class Servers:
         )
         wait_until_answering("nginx", process, "127.0.0.1", port, "127.0.0.1")
 
+    def pids(self) -> dict[str, int]:
+        """The process answering for each server: Varnish's manager and gunicorn's master from
+        the stack's children, the uncached gunicorn's master, nginx's master (each with its own
+        children when its CPU time is counted)."""
+        started = {name: process.pid for name, process, _ in self.started}
+        pids = {"gunicorn-uncached": started["gunicorn-uncached"], "nginx": started["nginx"]}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if int(fields[1]) != started["stack"]:
+                continue
+            if command[0].endswith(b"varnishd"):
+                pids["varnish"] = int(entry.name)
+            elif b"gunicorn" in command:
+                pids["gunicorn"] = int(entry.name)
+        return pids
+
     def stop(self) -> None:
         for _, process, stop_signal in reversed(self.started):
             if process.poll() is None:
