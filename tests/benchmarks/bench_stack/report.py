@@ -51,7 +51,8 @@ def table(results: dict) -> str:
     lines.append(
         f"    {posts['posts']} posts from {posts['addresses']} addresses: {posts['accepted']}"
         f" accepted, {posts['stored']} stored {posts['stored_by_status']}, answers"
-        f" {posts['statuses']}; tokens fetched at {posts['token_fetch_rps']:,.0f}/s"
+        f" {posts['statuses']}; tokens fetched at {posts['token_fetch_rps']:,.0f}/s;"
+        f" gunicorn CPU {posts['gunicorn_cpu_ms_per_post']:.1f} ms a post"
     )
     for reason, count in posts["refusals"].items():
         lines.append(f"    refused {count}: {reason}")

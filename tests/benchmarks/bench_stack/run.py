@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 from newsportal.serve.environment import BASE_DIR, parse_options, production_environment
 from newsportal.serve.stack import VARNISH_PACKAGES, find_varnishd
+from tests.benchmarks.bench_app_servers import process_tree_cpu
 
 from .load import Figure, Poster, fetch, loopback_addresses, measure, sequential_p50
 from .report import TARGETS, table
@@ -160,9 +161,10 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-def comment_posts(port: int, nginx_port: int, article_id: int, size: Size, env) -> dict:
+def comment_posts(port: int, nginx_port: int, article_id: int, size: Size, env, app_pid) -> dict:
     """Comment posts through Varnish from `size.post_addresses` loopback addresses; the same
-    client's ceiling (the same posts to nginx, answered at once) before and after."""
+    client's ceiling (the same posts to nginx, answered at once) before and after; gunicorn's
+    CPU time per post (the database's own, in its server, is not counted)."""
     marker = secrets.token_hex(4)
     addresses = loopback_addresses(size.post_addresses)
     poster = Poster("127.0.0.1", port, f"/comments/post/{article_id}/", marker=marker)
@@ -171,12 +173,15 @@ def comment_posts(port: int, nginx_port: int, article_id: int, size: Size, env) 
     before = client_ceiling.post_all(fake_tokens, seconds=size.post_seconds).figures()
     tokens, token_rps = poster.fetch_tokens(addresses, POSTS_PER_ADDRESS)
     time.sleep(MIN_FILL_SECONDS + 0.1)
+    cpu_before = process_tree_cpu(app_pid)
     run = poster.post_all(tokens, seconds=size.post_seconds).figures()
+    cpu_ms = 1000 * (process_tree_cpu(app_pid) - cpu_before) / max(run["posts"], 1)
     after = client_ceiling.post_all(fake_tokens, seconds=size.post_seconds).figures()
     stored = site_command(env, "count", "--marker", marker)
     return {
         **run,
         "token_fetch_rps": token_rps,
+        "gunicorn_cpu_ms_per_post": cpu_ms,
         "addresses": len(addresses),
         "tokens": len(addresses) * POSTS_PER_ADDRESS,
         "stored": stored["stored"],
@@ -279,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
             site["staff_session"],
         )
         say(f"Comment posts from {size.post_addresses} loopback addresses through Varnish")
-        posts = comment_posts(port, nginx_port, site["article_id"], size, env)
+        posts = comment_posts(
+            port, nginx_port, site["article_id"], size, env, servers.pids()["gunicorn"]
+        )
         say("Purge to visible: approving comments and editing the article through the ORM")
         purges = site_command(
             env,
