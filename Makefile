@@ -15,13 +15,14 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench clean css lighthouse
+.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-tools clean css lighthouse
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make serve  the production stack: Varnish on http://127.0.0.1:$(PORT)/ in front of gunicorn"
 	@echo "make test   ruff, migration check and the test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
 	@echo "make lighthouse  Lighthouse (mobile) on the seed article under the production stack, RUNS=5 times"
+	@echo "make bench  the production stack under load (BENCH_SIZE=small: about a minute); README, Benchmark"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -99,8 +100,16 @@ test: install browser varnish lint
 	  CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest || exit 1; \
 	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run sets it)."; fi
 
-# Figures, not pass/fail: server time, queries and size of the reader pages.
-bench: install
+# Figures, not pass/fail (README, "Benchmark"): the make serve stack under wrk against ceilings
+# measured in the same run, on loopback ports BENCH_PORT to BENCH_PORT+3. BENCH_SIZE=small takes
+# about a minute; full (100k articles, 1M comments) is meant for DATABASE_URL's PostgreSQL.
+BENCH_SIZE ?= full
+BENCH_PORT ?= 8100
+bench: install bench-tools
+	$(PY) -m tests.benchmarks.bench_stack --size $(BENCH_SIZE) --port $(BENCH_PORT)
+
+# The earlier in-process benches: server time, queries and size of the reader pages; images.
+bench-pages: install
 	$(PY) -m tests.benchmarks.bench_pages
 	$(PY) -m tests.benchmarks.bench_images
 
@@ -126,6 +135,21 @@ css: install $(FRONTEND)/node_modules/.installed
 # the seed article with 200 comments, served by a throw-away production stack on 8200-8299.
 lighthouse: install browser varnish $(FRONTEND)/node_modules/.installed
 	CHROME_PATH=$(CHROMIUM) $(PY) -m tests.lighthouse.run --runs $(RUNS)
+
+# wrk and nginx (the static ceiling) from Debian, and Varnish as for make serve.
+bench-tools: varnish
+	@if ! command -v wrk >/dev/null || \
+	    ! PATH="$$PATH:/usr/sbin:/usr/local/sbin" command -v nginx >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing wrk and nginx for make bench (apt-get install wrk nginx)"; \
+	    (apt-get install -y -q nginx wrk >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q nginx wrk >/dev/null)) \
+	      || exit 1; \
+	  else \
+	    echo "make bench needs wrk and nginx, and at least one of them is missing."; \
+	    echo "Install them as root: apt-get install -y nginx wrk varnish varnish-modules"; \
+	    exit 1; \
+	  fi; fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .lighthouse $(FRONTEND)/node_modules
