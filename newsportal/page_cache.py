@@ -83,12 +83,12 @@ class PageCacheMiddleware:
         )
         if not cacheable:
             return self.get_response(request)
-        if (stored := self._lookup(request)) is not None:
+        stored, generation = self._lookup(request)
+        if stored is not None:
             return stored
-        generation = self._generation()
         response = self.get_response(request)
         if generation is not None and generation == self._generation():
-            self._store(request, response)
+            self._store(request, response, generation)
         return response
 
     @staticmethod
@@ -98,18 +98,25 @@ class PageCacheMiddleware:
         except Exception:  # noqa: BLE001
             return None
 
-    def _lookup(self, request) -> HttpResponse | None:
+    def _lookup(self, request) -> tuple[HttpResponse | None, str | None]:
+        """The stored page if it is still good, and the purge generation as of now (None if the
+        cache cannot be read)."""
+        page_key = _page_key(request)
         try:
-            entry = cache.get(_page_key(request))
+            found = cache.get_many([page_key, GENERATION])
+            entry, generation = found.get(page_key), found.get(GENERATION, "")
             # The entry's own expiry, not only the cache's TTL: the clock that decides when a
             # scheduled article goes live is this process's, not the cache server's.
             if entry is None or entry["expires"] <= time.time():
-                return None
-            if key_versions(entry["versions"]) != entry["versions"]:
-                return None
+                return None, generation
+            # No purge at all since it was stored: one cache read answers. Otherwise (or if the
+            # generation was lost) its own keys' versions tell whether a purge touched it.
+            unpurged = generation and entry.get("generation") == generation
+            if not unpurged and key_versions(entry["versions"]) != entry["versions"]:
+                return None, generation
         except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
             logger.exception("The page cache could not be read")
-            return None
+            return None, None
         response = HttpResponse(entry["content"], status=200)
         for header, value in entry["headers"].items():
             response[header] = value
@@ -118,9 +125,9 @@ class PageCacheMiddleware:
             f"s-maxage={entry['max_age']}", f"s-maxage={remaining}"
         )
         response["X-Page-Cache"] = "hit"
-        return response
+        return response, generation
 
-    def _store(self, request, response) -> None:
+    def _store(self, request, response, generation: str) -> None:
         keys_header = response.get(settings.FRONT_CACHE_KEY_HEADER, "")
         cache_control = response.get("Cache-Control", "")
         if (
@@ -146,6 +153,7 @@ class PageCacheMiddleware:
                 "max_age": max_age,
                 "expires": time.time() + max_age,
                 "versions": key_versions(keys),
+                "generation": generation,
             }
             cache.set(_page_key(request), entry, timeout=max_age)
         except Exception:  # noqa: BLE001

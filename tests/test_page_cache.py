@@ -103,3 +103,18 @@ def test_a_scheduled_article_appears_on_time_through_the_page_cache():
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         assert "Embargoed until noon" in Client().get("/").content.decode()
         assert Article.objects.published().filter(pk=scheduled.pk).exists()
+
+
+def test_a_page_is_checked_against_its_keys_when_the_purge_generation_was_lost():
+    """A hit costs one cache read while nothing was purged; if the cache lost the generation
+    (evicted under memory pressure), each page's own keys decide, never the lost value."""
+    from newsportal.front_cache import purge_now
+    from newsportal.page_cache import GENERATION
+
+    article = ArticleFactory()
+    client = Client()
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    purge_now([f"article-{article.pk}"])
+    cache.delete(GENERATION)
+    assert "X-Page-Cache" not in client.get(article.get_absolute_url())
