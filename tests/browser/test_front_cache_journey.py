@@ -42,6 +42,14 @@ def production(tmp_path_factory):
         yield SimpleNamespace(url=f"http://127.0.0.1:{stack.port}", stack=stack)
 
 
+def test_a_first_start_loads_the_demo_without_a_purge_warning(production):
+    """Before Varnish runs there is nothing in it to purge: loading the demo stories into an
+    empty database tells nobody about a refused connection."""
+    output = production.stack.output()
+    assert "Demo content loaded" in output
+    assert "Could not purge" not in output
+
+
 @pytest.fixture
 def tabs(browser):
     contexts = []
