@@ -19,13 +19,14 @@ from hashlib import sha256
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import set_response_etag
 
 from .front_cache import is_personal
 
 logger = logging.getLogger(__name__)
 
 # Headers a stored page is served with again; others (Date, security headers) are set afresh.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy", "ETag")
 
 
 def _page_key(request) -> str:
@@ -141,6 +142,8 @@ class PageCacheMiddleware:
             return
         max_age = int(cache_control.split("s-maxage=")[1].split(",")[0])
         keys = keys_header.split()
+        # Hashed once, here, rather than by ConditionalGetMiddleware on every hit.
+        set_response_etag(response)
         try:
             entry = {
                 "content": response.content,

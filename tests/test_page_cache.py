@@ -118,3 +118,13 @@ def test_a_page_is_checked_against_its_keys_when_the_purge_generation_was_lost()
     purge_now([f"article-{article.pk}"])
     cache.delete(GENERATION)
     assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+
+
+def test_a_stored_page_keeps_its_etag_and_answers_304():
+    article = ArticleFactory()
+    first = Client().get(article.get_absolute_url())
+    again = Client().get(article.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert again["ETag"] == first["ETag"]
+    unchanged = Client().get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+    assert unchanged.status_code == 304
