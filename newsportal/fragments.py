@@ -74,6 +74,42 @@ def cached_by_keys[T](
     return value
 
 
+def cached_parts(
+    parts: list[tuple[str, Iterable[str]]],
+    render: Callable[[list[int]], dict[int, str]],
+    timeout: int,
+) -> list[str]:
+    """Many parts kept as cached_by_keys keeps one, in two cache reads for the lot: `parts`
+    gives each one's name and keys; `render(indexes)` renders the ones not kept."""
+    if not settings.FRAGMENT_CACHE:
+        rendered = render(list(range(len(parts))))
+        return [rendered[index] for index in range(len(parts))]
+    try:
+        versions = key_versions(sorted({key for _, keys in parts for key in keys}))
+        cache_keys = [
+            f"fragment:{FORMAT}:"
+            + sha256(
+                repr((name, {key: versions[key] for key in sorted(set(keys))})).encode()
+            ).hexdigest()
+            for name, keys in parts
+        ]
+        kept = cache.get_many(cache_keys)
+    except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
+        logger.exception("The fragment cache could not be read")
+        rendered = render(list(range(len(parts))))
+        return [rendered[index] for index in range(len(parts))]
+    missing = [index for index, key in enumerate(cache_keys) if key not in kept]
+    rendered = render(missing) if missing else {}
+    if rendered:
+        try:
+            cache.set_many({cache_keys[index]: rendered[index] for index in missing}, timeout)
+        except Exception:  # noqa: BLE001
+            logger.exception("The fragment cache could not be written")
+    return [
+        rendered[index] if index in rendered else kept[key] for index, key in enumerate(cache_keys)
+    ]
+
+
 def cache_get_quietly(key: str):
     """A plain cache read that is None when the cache is off, empty or down."""
     if not settings.FRAGMENT_CACHE:

@@ -15,7 +15,13 @@ from articles.models import Article
 from comments.models import ArticleCommentPolicy, Comment, Mode, Status
 from comments.services import comment_moderate
 from tests.comments.conftest import aged_token, post_form
-from tests.factories import ArticleFactory, CommentFactory, SectionFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    SectionFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +56,18 @@ def test_kept_parts_render_exactly_what_a_fresh_render_does(settings):
         settings.FRAGMENT_CACHE = True
         page(shown, **params)  # renders and keeps
         assert page(shown, **params) == fresh
+    # Lists of article cards: home, a section, a tag, a search.
+    for url in [
+        "/",
+        article.section.get_absolute_url(),
+        tag.get_absolute_url(),
+        "/search/?q=story",
+    ]:
+        settings.FRAGMENT_CACHE = False
+        fresh = Client().get(url).content.decode()
+        settings.FRAGMENT_CACHE = True
+        Client().get(url)
+        assert Client().get(url).content.decode() == fresh, url
 
 
 def test_an_approved_comment_shows_once_the_article_is_purged(django_capture_on_commit_callbacks):
@@ -205,3 +223,23 @@ def test_a_list_computed_while_a_purge_happened_is_not_kept():
         )
         assert value == ["a list"]
     assert len(computed) == 2  # not kept the first time; kept the second, read the third
+
+
+def test_article_cards_follow_edits_of_their_article_section_and_authors(
+    django_capture_on_commit_callbacks,
+):
+    author = AuthorFactory(name="Ada Writer")
+    section = SectionFactory(name="Weather")
+    article = ArticleFactory(section=section, authors=[author], headline="Storm warning")
+    listing = section.get_absolute_url()
+    assert "Storm warning" in Client().get(listing).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Storm warning lifted"
+        article.save()
+        author.name = "Ada Reporter"
+        author.save()
+    shown = Client().get(listing).content.decode()
+    assert "Storm warning lifted" in shown
+    assert "Ada Reporter" in shown and "Ada Writer" not in shown
+    CommentFactory(article=article)  # its count is part of the card's name: no purge needed
+    assert "1 comment</a>" in Client().get(listing).content.decode()

@@ -1,13 +1,16 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.html import sanitise_body
 from articles.models import Article
+from newsportal.fragments import cached_parts
 
 register = template.Library()
 
@@ -33,6 +36,42 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
         "loading": loading,
         "css_class": css_class,
     }
+
+
+@register.simple_tag
+def article_cards(articles, counts, heading="h2", sizes="100vw"):
+    """The cards of a list of articles, each kept rendered until its article, its section or
+    one of its authors is purged (newsportal/fragments.py): a list's cards cost two cache reads
+    however many there are. `counts`: {article id: approved comments}."""
+    articles = list(articles)
+
+    def context(article):
+        return {
+            "article": article,
+            "heading": heading,
+            "sizes": sizes,
+            "show_image": True,
+            "comment_count": counts.get(article.pk, 0),
+        }
+
+    def render(indexes):
+        return {
+            index: render_to_string("includes/article_card.html", context(articles[index]))
+            for index in indexes
+        }
+
+    parts = [
+        (
+            f"card:{article.pk}:{heading}:{sizes}:{counts.get(article.pk, 0)}",
+            [
+                f"article-{article.pk}",
+                f"section-{article.section_id}",
+                *(f"author-{author.pk}" for author in article.byline_authors),
+            ],
+        )
+        for article in articles
+    ]
+    return mark_safe("".join(cached_parts(parts, render, settings.FRAGMENT_CACHE_SECONDS)))  # noqa: S308 - our own templates' output
 
 
 @register.simple_tag
