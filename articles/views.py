@@ -14,9 +14,11 @@ from .related import related_items
 from .search import clean_query, search_articles
 
 
-def _page(request, queryset, per_page=None):
-    """One page of `queryset`; a missing or nonsensical ?page= gives the nearest real page."""
-    return ArchivePaginator(queryset, per_page or conf.PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=None, counted_as=None):
+    """One page of `queryset`; a missing or nonsensical ?page= gives the nearest real page.
+    `counted_as`: see ArchivePaginator."""
+    paginator = ArchivePaginator(queryset, per_page or conf.PAGE_SIZE, counted_as=counted_as)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def show_articles(request, articles) -> None:
@@ -29,7 +31,8 @@ def home(request):
     # The newest pinned lead story, or else simply the newest article.
     lead = published.order_by("-is_lead", "-published_at", "-pk").first()
     latest = published.exclude(pk=lead.pk) if lead else published
-    page = _page(request, latest)
+    # Publishing, withdrawing or scheduling an article purges "latest".
+    page = _page(request, latest, counted_as=("home", ["latest"]))
     context = {"page_obj": page, "articles": page.object_list}
     show(request, "home", "latest", "sections")
     show_articles(request, page.object_list)
@@ -129,8 +132,13 @@ def article_detail(request, slug):
 
 def _archive(request, obj, articles, template: str, **context):
     """A paginated list of one section's, tag's or author's published articles."""
-    page = _page(request, articles.published().for_listing().newest_first())
-    show(request, "sections", f"{obj._meta.model_name}-{obj.pk}")
+    key = f"{obj._meta.model_name}-{obj.pk}"
+    page = _page(
+        request,
+        articles.published().for_listing().newest_first(),
+        counted_as=(key, ["latest", key]),
+    )
+    show(request, "sections", key)
     show_articles(request, page.object_list)
     return render(request, template, {"page_obj": page, "articles": page.object_list, **context})
 

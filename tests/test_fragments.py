@@ -243,3 +243,19 @@ def test_article_cards_follow_edits_of_their_article_section_and_authors(
     assert "Ada Reporter" in shown and "Ada Writer" not in shown
     CommentFactory(article=article)  # its count is part of the card's name: no purge needed
     assert "1 comment</a>" in Client().get(listing).content.decode()
+
+
+def test_a_kept_archive_count_follows_publication(django_capture_on_commit_callbacks):
+    """How many articles a section holds is kept (counting a large archive costs more than
+    the page), until an article is published into it or withdrawn."""
+    from articles import conf
+
+    section = SectionFactory(name="Weather")
+    ArticleFactory.create_batch(conf.PAGE_SIZE, section=section)
+    listing = section.get_absolute_url()
+    assert "Page 1 of 2" not in Client().get(listing).content.decode()
+    ArticleFactory(section=section)  # published behind the site's back: no purge yet
+    assert "Page 1 of 2" not in Client().get(listing).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(section=section, headline="One more on the weather")
+    assert "Page 1 of 2" in Client().get(listing).content.decode()
