@@ -59,3 +59,15 @@ def _fresh_cache():
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """Every read and write of Django's cache fails, as when Redis is unreachable."""
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    for method in ("get", "get_many", "set", "set_many", "add"):
+        monkeypatch.setattr(cache, method, broken)

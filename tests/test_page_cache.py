@@ -81,15 +81,8 @@ def test_a_stored_page_says_how_long_it_may_still_be_kept():
     assert max_age <= 21
 
 
-def test_an_unreachable_cache_is_an_empty_cache(monkeypatch):
+def test_an_unreachable_cache_is_an_empty_cache(cache_down):
     article = ArticleFactory()
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("the cache is down")
-
-    monkeypatch.setattr(cache, "get", broken)
-    monkeypatch.setattr(cache, "get_many", broken)
-    monkeypatch.setattr(cache, "set", broken)
     response = Client().get(article.get_absolute_url())
     assert response.status_code == 200
     assert article.headline in response.content.decode()
