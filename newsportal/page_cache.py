@@ -87,10 +87,22 @@ class PageCacheMiddleware:
         stored, generation = self._lookup(request)
         if stored is not None:
             return stored
+        if generation == "":
+            # No purge yet (a new cache, or the value was evicted): start a generation, so that
+            # pages stored from now on are answered in one read until the next purge.
+            generation = self._start_generation()
         response = self.get_response(request)
         if generation is not None and generation == self._generation():
             self._store(request, response, generation)
         return response
+
+    @staticmethod
+    def _start_generation():
+        try:
+            cache.add(GENERATION, uuid.uuid4().hex, timeout=None)
+            return cache.get(GENERATION, "")
+        except Exception:  # noqa: BLE001
+            return None
 
     @staticmethod
     def _generation():

@@ -121,3 +121,16 @@ def test_a_stored_page_keeps_its_etag_and_answers_304():
     assert again["ETag"] == first["ETag"]
     unchanged = Client().get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
     assert unchanged.status_code == 304
+
+
+def test_a_hit_on_a_cache_that_never_saw_a_purge_is_one_read(monkeypatch):
+    """The purge generation is started with the first stored page: until the next purge a hit
+    does not read its keys' versions."""
+    from newsportal import page_cache
+
+    article = ArticleFactory()
+    Client().get(article.get_absolute_url())
+    versions_read = []
+    monkeypatch.setattr(page_cache, "key_versions", versions_read.append)
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert versions_read == []
