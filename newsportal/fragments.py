@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 FORMAT = 2
 
 
+def _fragment_key(name: str, versions: dict[str, str]) -> str:
+    """Where a part named `name` is kept while its keys are at `versions`."""
+    return f"fragment:{FORMAT}:" + sha256(repr((name, versions)).encode()).hexdigest()
+
+
 def cached_by_keys[T](
     name: str,
     keys: Iterable[str],
@@ -51,7 +56,7 @@ def cached_by_keys[T](
         return compute()
     try:
         versions, generation = key_versions_and_generation(sorted(set(keys)))
-        cache_key = f"fragment:{FORMAT}:" + sha256(repr((name, versions)).encode()).hexdigest()
+        cache_key = _fragment_key(name, versions)
         kept = cache.get(cache_key)
         if kept is not None:
             value, shown_versions = kept
@@ -81,23 +86,23 @@ def cached_parts(
 ) -> list[str]:
     """Many parts kept as cached_by_keys keeps one, in two cache reads for the lot: `parts`
     gives each one's name and keys; `render(indexes)` renders the ones not kept."""
-    if not settings.FRAGMENT_CACHE:
+
+    def render_all() -> list[str]:
         rendered = render(list(range(len(parts))))
         return [rendered[index] for index in range(len(parts))]
+
+    if not settings.FRAGMENT_CACHE:
+        return render_all()
     try:
         versions = key_versions(sorted({key for _, keys in parts for key in keys}))
         cache_keys = [
-            f"fragment:{FORMAT}:"
-            + sha256(
-                repr((name, {key: versions[key] for key in sorted(set(keys))})).encode()
-            ).hexdigest()
+            _fragment_key(name, {key: versions[key] for key in sorted(set(keys))})
             for name, keys in parts
         ]
         kept = cache.get_many(cache_keys)
     except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
         logger.exception("The fragment cache could not be read")
-        rendered = render(list(range(len(parts))))
-        return [rendered[index] for index in range(len(parts))]
+        return render_all()
     missing = [index for index, key in enumerate(cache_keys) if key not in kept]
     rendered = render(missing) if missing else {}
     if rendered:
