@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Expression, F, Value, When
+from django.db.models import Case, Expression, Value, When
 
 from .models import Article
 
@@ -16,15 +16,19 @@ def clean_query(raw: str) -> str:
 
 
 class SearchDocument(Expression):
-    """An article's stored, GIN-indexed search vector (PostgreSQL only).
+    """One of an article's stored search vectors (PostgreSQL only), kept up to date by the
+    database itself: generated columns that the model does not declare.
 
-    Headline (weight A), standfirst (B) and body text (C) in English, kept up to date by the
-    database itself: a generated column that the model does not declare, added by migration
-    articles 0007 (see there why a column and not an expression index).
+    - "search_document": headline (weight A), standfirst (B) and body text (C), GIN-indexed:
+      what a search matches (migration articles 0007 says why a column).
+    - "search_heading": headline and standfirst only: what orders the matches (0008 says why).
     """
 
-    column = "search_document"
     output_field = SearchVectorField()
+
+    def __init__(self, column="search_document"):
+        super().__init__()
+        self.column = column
 
     def as_sql(self, compiler, connection):
         # The article table's alias in this query: "U0" and the like when it is a subquery.
@@ -33,7 +37,8 @@ class SearchDocument(Expression):
 
 
 def search_articles(query_text: str):
-    """Published articles matching `query_text`, best first."""
+    """Published articles matching `query_text` anywhere, those with the words in their
+    headline and standfirst first, then the newest."""
     published = Article.objects.published()
     if not query_text:
         return published.none()
@@ -42,17 +47,22 @@ def search_articles(query_text: str):
         return (
             published.alias(document=SearchDocument())
             .filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query))
+            .annotate(rank=SearchRank(SearchDocument("search_heading"), query))
             .order_by("-rank", "-published_at", "-pk")
         )
-    # Elsewhere (SQLite): every word must match; articles with more of the words in their
-    # headline rank first, then the newest.
+    # Elsewhere (SQLite): every word must match; the order is PostgreSQL's in spirit: each
+    # word in the headline counts twice, in the standfirst once, then the newest.
     words = query_text.split()[:10]
-    headline_hits = sum(
-        (Case(When(headline__icontains=word, then=1), default=0) for word in words), Value(0)
+    hits = sum(
+        (
+            Case(When(headline__icontains=word, then=2), default=0)
+            + Case(When(standfirst__icontains=word, then=1), default=0)
+            for word in words
+        ),
+        Value(0),
     )
     return (
         published.matching_words(words)
-        .annotate(rank=headline_hits)
+        .annotate(rank=hits)
         .order_by("-rank", "-published_at", "-pk")
     )

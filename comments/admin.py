@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
@@ -175,8 +176,8 @@ class CommentAdmin(admin.ModelAdmin):
         return comment.reason or "—"
 
     @admin.display(description="Age", ordering="created_at")
-    def age_column(self, comment):
-        return f"{timesince(comment.created_at).split(',')[0]} ago"
+    def age_column(self, comment, now=None):
+        return f"{timesince(comment.created_at, now).split(',')[0]} ago"
 
     def action_checkbox(self, comment):
         """The row's checkbox for the bulk actions, as Django's own but written directly: 50
@@ -188,6 +189,52 @@ class CommentAdmin(admin.ModelAdmin):
             comment.pk,
             str(comment),
         )
+
+    def queue_rows(self, changelist):
+        """The queue's rows, each a list of cells as Django's changelist writes them, for
+        `{% queue_result_list %}`.
+
+        Django's own rows look each cell up, format and escape it through several layers and
+        resolve the change link's URL again for every row: half of the queue's time (#8). Here
+        each cell is one format_html of the same column's method; tests compare the two.
+        """
+        now = timezone.now()
+        empty = self.get_empty_value_display()
+        # Any text may stand for the id in the change URL: reversed once, filled in per row.
+        change_url = reverse("admin:comments_comment_change", args=["0"]).replace("/0/", "/{}/")
+        if changelist.preserved_filters:
+            change_url += f"?{changelist.preserved_filters}"
+        cells = {
+            "action_checkbox": lambda comment: format_html(
+                '<td class="action-checkbox">{}</td>', self.action_checkbox(comment)
+            ),
+            "excerpt_column": lambda comment: format_html(
+                '<th class="field-excerpt_column"><a href="{}">{}</a></th>',
+                change_url.format(comment.pk),
+                comment.excerpt,
+            ),
+            "article_column": lambda comment: format_html(
+                '<td class="field-article_column">{}</td>', self.article_column(comment)
+            ),
+            "name": lambda comment: format_html('<td class="field-name">{}</td>', comment.name),
+            "email": lambda comment: format_html(
+                '<td class="field-email">{}</td>', comment.email or empty
+            ),
+            "ip_address": lambda comment: format_html(
+                '<td class="field-ip_address">{}</td>', comment.ip_address or empty
+            ),
+            "reason_column": lambda comment: format_html(
+                '<td class="field-reason_column">{}</td>', self.reason_column(comment)
+            ),
+            "age_column": lambda comment: format_html(
+                '<td class="field-age_column">{}</td>', self.age_column(comment, now)
+            ),
+            "status": lambda comment: format_html(
+                '<td class="field-status">{}</td>', comment.get_status_display()
+            ),
+        }
+        columns = [cells[name] for name in changelist.list_display]
+        return [[cell(comment) for cell in columns] for comment in changelist.result_list]
 
     # --- permissions ---------------------------------------------------------------------
 

@@ -195,6 +195,27 @@ def test_search_ranks_headline_matches_above_body_matches(client):
     assert html.index("Turbine contract signed") < html.index("Council meets on Tuesday")
 
 
+def test_search_puts_standfirst_matches_next_and_the_rest_newest_first(client):
+    """Articles about the words (headline, then standfirst) first; among those that only
+    mention them in the body, the newest, however often an older one repeats them."""
+    now = timezone.now()
+    ArticleFactory(
+        headline="Old story",
+        body="<p>" + "Quarry quarry quarry. " * 20 + "</p>",
+        published_at=now - timedelta(days=30),
+    )
+    ArticleFactory(headline="New story", body="<p>A quarry was mentioned.</p>", published_at=now)
+    ArticleFactory(
+        headline="Standfirst story",
+        standfirst="The quarry reopens.",
+        body="<p>Nothing more.</p>",
+        published_at=now - timedelta(days=60),
+    )
+    html = client.get(reverse("articles:search"), {"q": "quarry"}).content.decode()
+    order = [html.index(name) for name in ("Standfirst story", "New story", "Old story")]
+    assert order == sorted(order)
+
+
 def test_pages_carry_a_strict_content_security_policy(client):
     """Every asset comes from the site itself, so the policy allows no other origin."""
     policy = client.get("/")["Content-Security-Policy"]

@@ -51,6 +51,40 @@ def test_queue_opens_on_pending_newest_first_with_the_columns(mod_client):
     assert old.pk and new.pk
 
 
+@pytest.mark.parametrize("query", [{"status__exact": "pending"}, {"all": "1", "o": "-3"}])
+def test_the_queue_rows_are_the_rows_django_would_write(moderator, query):
+    """The queue writes its rows itself, for speed (#8): cell for cell, what Django's
+    changelist would show, hostile text escaped, empty values and preserved filters alike."""
+    from django.contrib.admin.sites import site
+    from django.contrib.admin.templatetags.admin_list import results
+    from django.test import RequestFactory
+
+    article = ArticleFactory(headline='A "quoted" <b>headline</b> & ' + "long " * 12)
+    CommentFactory(
+        article=article,
+        status=Status.PENDING,
+        name="<script>alert(1)</script>",
+        body="Fine words & <i>markup</i> " * 8,
+        held_reason="links",
+        held_detail="3 <links>",
+        ip_address=None,
+        email="",
+    )
+    CommentFactory(article=article, status=Status.PENDING, ip_address="2001:db8::1")
+    CommentFactory(status=Status.SPAM, email="spam@example.org")
+    request = RequestFactory().get(QUEUE, query)
+    request.user = moderator
+    admin = site._registry[Comment]
+    changelist = admin.get_changelist_instance(request)
+
+    django_rows = [[str(cell) for cell in row] for row in results(changelist)]
+    queue_rows = [[str(cell) for cell in row] for row in admin.queue_rows(changelist)]
+
+    assert len(queue_rows) == (2 if "status__exact" in query else 3)
+    assert queue_rows == django_rows
+    assert "<script>" not in "".join(cell for row in queue_rows for cell in row)
+
+
 def test_status_tabs_show_counts(mod_client):
     CommentFactory.create_batch(2, status=Status.PENDING)
     CommentFactory.create_batch(3, status=Status.APPROVED)

@@ -1,0 +1,21 @@
+from django import template
+from django.contrib.admin.templatetags.admin_list import (
+    result_headers,
+    result_hidden_fields,
+)
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/change_list_results.html")
+def queue_result_list(changelist):
+    """Django's `{% result_list %}` for the comment queue: its headers, the rows written by
+    CommentAdmin.queue_rows."""
+    headers = list(result_headers(changelist))
+    return {
+        "cl": changelist,
+        "result_hidden_fields": list(result_hidden_fields(changelist)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": changelist.model_admin.queue_rows(changelist),
+    }
