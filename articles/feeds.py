@@ -11,6 +11,7 @@ out as the element it lands in is read (#7):
 """
 
 import re
+from collections import defaultdict
 from html import unescape
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from . import conf
-from .models import Article, Section
+from .models import Article, Byline, Section
 
 # A "<" that could open a tag, a comment or a declaration.
 _OPENS_MARKUP = re.compile(r"<[A-Za-z/!?]")
@@ -84,6 +85,26 @@ class RssFeed(XmlTextFeed, Rss201rev2Feed):
         super().add_item(rss_text(xml_text(title)), link, description, **kwargs)
 
 
+def feed_items(published) -> list[Article]:
+    """The newest of `published`, each with the names its item shows (`feed_authors`,
+    `feed_tags`) read in one query apiece: prefetching Byline, Author and Tag objects for
+    thirty items was a third of the feed's time (#8)."""
+    articles = list(
+        published.select_related("section").defer("body").newest_first()[: conf.FEED_SIZE]
+    )
+    ids = [article.pk for article in articles]
+    authors, tags = defaultdict(list), defaultdict(list)
+    bylines = Byline.objects.filter(article__in=ids).order_by("position", "pk")
+    for article_id, name in bylines.values_list("article", "author__name"):
+        authors[article_id].append(name)
+    tagged = Article.tags.through.objects.filter(article__in=ids).order_by("tag__name")
+    for article_id, name in tagged.values_list("article", "tag__name"):
+        tags[article_id].append(name)
+    for article in articles:
+        article.feed_authors, article.feed_tags = authors[article.pk], tags[article.pk]
+    return articles
+
+
 class LatestArticlesFeed(Feed):
     """RSS 2.0 feed of the newest published articles."""
 
@@ -103,9 +124,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self):
-        return (
-            self.articles().for_listing().prefetch_related("tags").newest_first()[: conf.FEED_SIZE]
-        )
+        return feed_items(self.articles())
 
     def item_title(self, item):
         return item.headline
@@ -121,10 +140,10 @@ class LatestArticlesFeed(Feed):
         return item.updated_at or item.published_at
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.byline_authors) or None
+        return ", ".join(item.feed_authors) or None
 
     def item_categories(self, item):
-        return [item.section.name] + [tag.name for tag in item.tags.all()]
+        return [item.section.name, *item.feed_tags]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -150,12 +169,7 @@ class SectionFeed(LatestArticlesFeed):
         return obj.description or f"The newest {obj.name} articles on {settings.SITE_NAME}."
 
     def items(self, obj):
-        return (
-            obj.articles.published()
-            .for_listing()
-            .prefetch_related("tags")
-            .newest_first()[: conf.FEED_SIZE]
-        )
+        return feed_items(obj.articles.published())
 
 
 class SectionAtomFeed(SectionFeed):

@@ -221,3 +221,27 @@ def test_pasted_control_characters_are_not_stored_and_xml_stays_well_formed(clie
     article.refresh_from_db()
     assert article.headline == "Harbour wall repaired" and article.standfirst == "AB"
     ET.fromstring(client.get(path).content)
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_each_item_names_its_own_authors_in_byline_order_and_its_section_and_tags(client, feed):
+    desk = SectionFactory(name="Desk", slug="desk")
+    ArticleFactory(
+        headline="Two reporters",
+        section=desk,
+        authors=[AuthorFactory(name="Zed Second"), AuthorFactory(name="Ada First")],
+        tags=[TagFactory(name="Weather"), TagFactory(name="Harbour")],
+    )
+    ArticleFactory(
+        headline="One reporter",
+        section=desk,
+        authors=[AuthorFactory(name="Solo Writer")],
+        tags=[TagFactory(name="Council")],
+    )
+    parsed = feedparser.parse(client.get(FEEDS[feed]).content)
+    entries = {entry.title: entry for entry in parsed.entries}
+    assert set(entries) == {"Two reporters", "One reporter"}
+    assert entries["Two reporters"].author == "Zed Second, Ada First"
+    assert [tag.term for tag in entries["Two reporters"].tags] == ["Desk", "Harbour", "Weather"]
+    assert entries["One reporter"].author == "Solo Writer"
+    assert [tag.term for tag in entries["One reporter"].tags] == ["Desk", "Council"]
