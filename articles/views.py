@@ -1,3 +1,4 @@
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
@@ -167,7 +168,16 @@ def author(request, slug):
 
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    page = _page(request, search_articles(query).for_listing()) if query else None
+    page = None
+    if query:
+        # The number of matches is kept like an archive's count: an article saved (which
+        # purges "feeds"), published or withdrawn ("latest") may change it.
+        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+        page = _page(
+            request,
+            search_articles(query).for_listing(),
+            counted_as=(f"search-{digest}", ["latest", "feeds"]),
+        )
     show(request, "latest", "sections")
     if page:
         show_articles(request, page.object_list)

@@ -252,3 +252,22 @@ def test_a_kept_archive_count_follows_publication(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(section=section, headline="One more on the weather")
     assert "Page 1 of 2" in Client().get(listing).content.decode()
+
+
+def test_a_kept_search_count_follows_edits_and_publication(django_capture_on_commit_callbacks):
+    """How many articles match a search is kept like an archive's count, until an article is
+    saved (it may now match, or no longer), published or withdrawn."""
+    ArticleFactory(headline="Lighthouse keepers return")
+    search = f"{reverse('articles:search')}?q=lighthouse"
+    assert "1 article found." in Client().get(search).content.decode()
+    other = ArticleFactory(headline="Quiet harbour")
+    other.headline = "A second lighthouse"
+    Article.objects.filter(pk=other.pk).update(headline=other.headline)  # no save: no purge
+    assert "1 article found." in Client().get(search).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        other.save()
+    assert "2 articles found." in Client().get(search).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        other.status = Article.Status.DRAFT
+        other.save()
+    assert "1 article found." in Client().get(search).content.decode()
