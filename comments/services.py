@@ -62,8 +62,12 @@ def comment_submit(
         ip_address=ip_address,
         user_agent=user_agent[:500],
     )
-    comment.full_clean(exclude=["thread"])
-    with transaction.atomic():
+    # The article and parent were passed in as rows already read: checking that they exist
+    # would cost a query apiece on every post.
+    comment.full_clean(exclude=["thread", "article", "parent"])
+    # Both or neither of the save's two writes (the row, then its thread); inside a caller's
+    # transaction, that transaction already gives it, without a savepoint's round trips.
+    with transaction.atomic(savepoint=False):
         comment.save()
     if comment.status == Status.PENDING:
         from .tasks import schedule_moderator_notification

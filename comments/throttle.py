@@ -33,7 +33,9 @@ def throttle_wait(*, scope: str, client: str, limit: int, window: int, now=None)
     interval = timedelta(seconds=window / limit)
     tolerance = timedelta(seconds=window) - interval
     key = _client_key(scope, client)
-    with transaction.atomic():
+    # Inside a caller's transaction (a comment post's), no savepoint of its own: a failure
+    # here fails the whole post.
+    with transaction.atomic(savepoint=False):
         # Locked, so that concurrent attempts (other workers, other servers) queue for the row.
         state = ThrottleState.objects.select_for_update().filter(scope=scope, client=key).first()
         if state is None:
