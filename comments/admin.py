@@ -201,16 +201,18 @@ class CommentAdmin(admin.ModelAdmin):
         now = timezone.now()
         empty = self.get_empty_value_display()
         # Any text may stand for the id in the change URL: reversed once, filled in per row.
-        change_url = reverse("admin:comments_comment_change", args=["0"]).replace("/0/", "/{}/")
+        before_id, _, after_id = reverse("admin:comments_comment_change", args=["0"]).rpartition(
+            "/0/"
+        )
         if changelist.preserved_filters:
-            change_url += f"?{changelist.preserved_filters}"
+            after_id += f"?{changelist.preserved_filters}"
         cells = {
             "action_checkbox": lambda comment: format_html(
                 '<td class="action-checkbox">{}</td>', self.action_checkbox(comment)
             ),
             "excerpt_column": lambda comment: format_html(
                 '<th class="field-excerpt_column"><a href="{}">{}</a></th>',
-                change_url.format(comment.pk),
+                f"{before_id}/{comment.pk}/{after_id}",
                 comment.excerpt,
             ),
             "article_column": lambda comment: format_html(
