@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-tools clean css lighthouse
+.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-tools clean css lighthouse backup restore pg-client
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make test   ruff, migration check and the test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
 	@echo "make lighthouse  Lighthouse (mobile) on the seed article under the production stack, RUNS=5 times"
 	@echo "make bench  the production stack under load (BENCH_SIZE=small: about a minute); README, Benchmark"
+	@echo "make backup / make restore BACKUP=dir  database and media, while the site serves; README, Backups"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -74,6 +75,21 @@ varnish:
 	    exit 1; \
 	  fi; fi
 
+# pg_dump and pg_restore, for backups of a PostgreSQL site and their tests: only wanted where
+# DATABASE_URL names PostgreSQL.
+pg-client:
+	@if [[ "$$DATABASE_URL" == postgres* ]] && ! command -v pg_restore >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing PostgreSQL's client programs for backups (apt-get install postgresql-client)"; \
+	    (apt-get install -y -q postgresql-client >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q postgresql-client >/dev/null)) \
+	      || exit 1; \
+	  else \
+	    echo "Backups of PostgreSQL need pg_dump and pg_restore, and they are missing."; \
+	    echo "Install them as root: apt-get install -y postgresql-client (the server's major version)"; \
+	    exit 1; \
+	  fi; fi
+
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 browser:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -91,7 +107,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install browser varnish lint
+test: install browser varnish pg-client lint
 	$(PY) manage.py makemigrations --check --dry-run
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
@@ -150,6 +166,15 @@ bench-tools: varnish
 	    echo "Install them as root: apt-get install -y nginx wrk varnish varnish-modules"; \
 	    exit 1; \
 	  fi; fi
+
+# Backups (README, "Backups"): database and media while the site serves, into backups/ (or
+# BACKUP=dir); `make restore BACKUP=dir` puts one back, after asking.
+backup: install pg-client
+	$(PY) manage.py backup $(BACKUP)
+
+restore: install pg-client
+	@if [ -z "$(BACKUP)" ]; then echo "Which backup? make restore BACKUP=backups/newsportal-..."; exit 2; fi
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .lighthouse $(FRONTEND)/node_modules
