@@ -11,8 +11,10 @@ middleware uses `unreadable_text` for its own 400.
 """
 
 import logging
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +34,7 @@ FALLBACK_TITLES = {
     403: "You cannot open this page",
     404: "We can’t find that page",
     500: "Something went wrong on our side",
+    503: "Back in a moment",
 }
 
 # What the reader is told when a request's text is not UTF-8 (see newsportal.middleware).
@@ -85,8 +88,47 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """500: our fault, and maybe the database's, so nothing here touches it."""
+    """500: our fault, and maybe the database's, so nothing here touches it. A database that
+    cannot be reached (down, restarting, locked past its timeout) is a 503 instead."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     return _error_page("500.html", 500)
+
+
+# The errors of a database that is down, restarting or locked (not those of a bad query, which
+# are ProgrammingError, IntegrityError and the like).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+# Fields never shown back: secrets, the tokens of a form, and its buttons (a resend carries
+# them hidden). Admin buttons are named "_save", "_continue" and the like.
+NOT_SHOWN = ("password", "csrfmiddlewaretoken", "issued", "homepage", "post", "submit")
+
+
+def service_unavailable(request):
+    """503 with Retry-After: the database could not be reached. What the reader sent in a form
+    is shown back to them, to copy or to send again, so a post that failed loses nothing."""
+    typed, resend = [], []
+    if request.method == "POST":
+        try:
+            fields = list(request.POST.lists())
+        except Exception:  # noqa: BLE001 - a body we cannot read: nothing to show back
+            fields = []
+        for name, values in fields:
+            for value in values:
+                resend.append((name, value))
+                shown = not name.startswith("_") and not any(part in name for part in NOT_SHOWN)
+                if value.strip() and shown:
+                    typed.append((name, value))
+    response = _error_page(
+        "503.html",
+        503,
+        typed=typed,
+        resend=resend if not request.FILES else [],
+        action=request.path,
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def csrf_failure(request, reason=""):

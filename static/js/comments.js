@@ -111,12 +111,16 @@
         headers: { "X-Requested-With": "fetch", Accept: "application/json" },
         credentials: "same-origin",
       });
+      // 503: the site or its database is down for a moment (Retry-After says how long).
+      if (response.status === 503) throw new Error("unavailable");
       reply = await response.json();
     } catch {
       button.disabled = false;
       announce("");
+      const wait = Number(response && response.headers.get("Retry-After")) || 0;
       showProblem(current, "We could not reach the site, so your comment was not posted. " +
-        "It is still here: please try again in a moment.");
+        (wait ? `It is still here: please try again in ${wait} seconds.`
+              : "It is still here: please try again in a moment."));
       return;
     }
     if (reply.ok) {

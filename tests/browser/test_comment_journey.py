@@ -408,3 +408,52 @@ def test_comment_form_fits_a_phone(site, phone_page, screenshot):
     screenshot(phone_page, "comments-phone-reply-to-reply")
     layout = phone_page.evaluate(OVERFLOW_JS, screen_width)
     assert layout["scrollWidth"] <= layout["innerWidth"] == screen_width, layout
+
+
+@pytest.fixture
+def database_fails_on_store(monkeypatch):
+    """The database goes away as the comment is being stored (the live server shares this
+    process's modules): undo() brings it back."""
+    from django.db import OperationalError
+
+    import comments.views
+
+    def fail(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(comments.views, "comment_submit", fail)
+    return monkeypatch.undo
+
+
+def test_a_comment_that_met_a_database_outage_is_kept_and_sent_again(
+    site, page, no_js_page, database_fails_on_store, screenshot
+):
+    """With JavaScript the text stays in the form and the reader is told when to retry; without,
+    the 503 page shows it back with a button that sends it again."""
+    body = "Posted while the database was restarting: still here afterwards."
+    page.goto(f"{site}{SEED_PATH}")
+    form = _fill_comment(page, comment=body, name="Ada Reader", email="ada@example.org")
+    _post(form)
+    expect(page.locator("[data-error-summary]")).to_contain_text("try again in 10 seconds")
+    expect(page.locator("form#comment-form [name=comment]")).to_have_value(body)
+    screenshot(page, "comments-outage-js")
+
+    no_js_page.goto(f"{site}{SEED_PATH}")
+    no_js_body = body.replace("Posted", "Sent without scripts")
+    form = _fill_comment(no_js_page, comment=no_js_body, name="Lynx User", email="lynx@example.org")
+    _post(form)  # the one confirming step of a reader without a token
+    _post(no_js_page.locator("form#comment-form"))
+    expect(no_js_page.locator("h1")).to_have_text("Back in a moment")
+    expect(no_js_page.locator("textarea").first).to_have_value(no_js_body)
+    screenshot(no_js_page, "comments-outage-nojs")
+    assert not Comment.objects.filter(body__in=[body, no_js_body]).exists()
+
+    database_fails_on_store()  # the database is back
+    no_js_page.get_by_role("button", name="Send it again").click()
+    expect(no_js_page).to_have_url(re.compile(rf"{re.escape(SEED_PATH)}#comment-\d+$"))
+    expect(no_js_page.locator("li.comment.comment-pending")).to_contain_text(no_js_body)
+    _post(page.locator("form#comment-form"))
+    expect(page.locator("[data-form-status]")).to_have_text(
+        "Your comment was posted and is awaiting moderation."
+    )
+    assert Comment.objects.filter(body__in=[body, no_js_body]).count() == 2
