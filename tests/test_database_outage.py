@@ -2,30 +2,18 @@
 when to come back; a commenter whose post failed gets their text back, and can send it again
 once the database returns."""
 
-from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import pytest
-from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
 from tests.comments.conftest import aged_token, post_form
 from tests.factories import ArticleFactory
+from tests.test_error_pages import database_down
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def database_down():
-    """Every query fails as it does when PostgreSQL is stopped mid-request."""
-
-    def refuse(execute, sql, params, many, context):
-        raise OperationalError("server closed the connection unexpectedly")
-
-    with connection.execute_wrapper(refuse):
-        yield
 
 
 def reader():

@@ -23,9 +23,10 @@ HEADINGS = {
     "403": "You cannot open this page",
     "404": "We can’t find that page",
     "500": "Something went wrong on our side",
+    "503": "Back in a moment",
     "csrf": "This form has expired",
 }
-STATUSES = {"400": 400, "403": 403, "404": 404, "500": 500, "csrf": 403}
+STATUSES = {"400": 400, "403": 403, "404": 404, "500": 500, "503": 503, "csrf": 403}
 
 
 def assert_our_error_page(response, error: str):
@@ -180,13 +181,13 @@ def test_a_request_with_no_host_at_all_gets_our_500_page(error):
 
 @PRODUCTION
 @pytest.mark.django_db
-def test_reader_pages_with_the_database_down_get_our_500_page():
-    """A reader page whose queries fail shows our 500 page, not a second failure."""
+def test_reader_pages_with_the_database_down_get_our_503_page():
+    """A reader page whose queries fail shows our 503 page (#9), not a second failure."""
     article = ArticleFactory()
     browser = Client(raise_request_exception=False)
     with database_down():
         for path in ("/", article.get_absolute_url(), "/search/?q=harbour", "/feeds/rss/"):
-            assert_our_error_page(browser.get(path, headers={"host": HOST}), "500")
+            assert_our_error_page(browser.get(path, headers={"host": HOST}), "503")
 
 
 @PRODUCTION
