@@ -23,6 +23,10 @@ include "newsportal-backends.vcl";
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
+    # Back after a failed fetch (vcl_synth): now a stale copy, if the cache has one, is served.
+    if (req.http.newsportal-stale) {
+        set req.hash_always_miss = false;
+    }
     if (req.http.host) {
         set req.http.host = req.http.host.lower();
     }
@@ -94,8 +98,10 @@ sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
     }
-    # A failed background refresh keeps the stale page rather than replacing it with the error.
-    if (beresp.status >= 500 && bereq.is_bgfetch) {
+    # A failed background refresh keeps the stale page rather than replacing it with the error;
+    # so does a reader's refresh the first time (stale-if-error, vcl_synth): the database may be
+    # down while the application still answers its health probe.
+    if (beresp.status >= 500 && (bereq.is_bgfetch || !bereq.http.newsportal-stale)) {
         return (abandon);
     }
     # Stored only when the application says it may be shared: explicitly public, for some time
@@ -124,9 +130,10 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # The application is down or did not answer: a background refresh keeps the stale page;
-    # a reader who had nothing cached gets this page, stored for no one.
-    if (bereq.is_bgfetch) {
+    # The application is down or did not answer: a background refresh keeps the stale page, and
+    # a reader's fetch is tried once more from the cache (vcl_synth); a reader who had nothing
+    # cached gets this page, stored for no one.
+    if (bereq.is_bgfetch || (!bereq.uncacheable && !bereq.http.newsportal-stale)) {
         return (abandon);
     }
     set beresp.ttl = 0s;
@@ -158,6 +165,13 @@ sub vcl_deliver {
 }
 
 sub vcl_synth {
+    # A reader's fetch that failed (abandoned above): once more, from the cache's stale copy
+    # if it has one (kept for a day: beresp.grace), else from the application again, whose
+    # own answer then goes to the reader.
+    if (resp.status == 503 && req.method != "PURGE" && !req.http.newsportal-stale) {
+        set req.http.newsportal-stale = "1";
+        return (restart);
+    }
     set resp.http.Content-Type = "text/plain; charset=utf-8";
     set resp.body = resp.reason + {"
 "};

@@ -3,7 +3,9 @@
 copy from a new rendering."""
 
 import json
+import tempfile
 import uuid
+from pathlib import Path
 
 from django.http import HttpResponse
 from django.urls import path
@@ -56,7 +58,25 @@ def test_page(request, caching, key):
     return response
 
 
+# A test makes the page of `key` fail (as a page whose database is down does) by creating
+# FAILING / key: the stack's workers are other processes, so the switch is a file.
+FAILING = Path(tempfile.gettempdir()) / "newsportal-stack-failing"
+
+
+@require_http_methods(["GET", "HEAD"])
+def failing_page(request, key):
+    """A shared page already past its stale-while-revalidate (as "stale"), or a 503 once its
+    switch is on."""
+    if (FAILING / key).exists():
+        response = HttpResponse("database down", status=503, content_type="text/plain")
+        response["Retry-After"] = "10"
+        response["Cache-Control"] = "no-store"
+        return response
+    return test_page(request, "stale", key)
+
+
 urlpatterns = [
+    path("_test/failing/<str:key>/", failing_page),
     path("_test/<str:caching>/<str:key>/", test_page),
     *site_urlpatterns,
 ]

@@ -246,6 +246,36 @@ def test_past_its_stale_while_revalidate_a_page_is_rendered_again_unless_the_sit
         stack.varnishadm("backend.set_health", "app1", "auto")
 
 
+def test_a_page_whose_database_is_down_is_served_stale_while_the_application_answers(stack):
+    """Stale-if-error: the application is up (its health probe passes) but a page answers 503,
+    as one does while the database is down. The cache serves its stale copy; a page it never
+    had gets the application's own 503; once the page answers again, it is rendered afresh."""
+    from tests.serve.stack_urls import FAILING
+
+    page_key = key()
+    path = f"/_test/failing/{page_key}/"
+    first = stack.get(path)
+    assert (first.status, first.cache) == (200, "MISS")
+    FAILING.mkdir(exist_ok=True)
+    switch = FAILING / page_key
+    switch.touch()
+    try:
+        down = stack.get(path)
+        assert (down.status, down.cache) == (200, "HIT")
+        assert down.page["render"] == first.page["render"]
+        (FAILING / f"{page_key}-new").touch()
+        never_cached = stack.get(f"/_test/failing/{page_key}-new/")
+        assert never_cached.status == 503
+        assert never_cached.body == b"database down"
+        assert never_cached.headers["Retry-After"] == "10"
+    finally:
+        switch.unlink()
+        (FAILING / f"{page_key}-new").unlink(missing_ok=True)
+    back = stack.get(path)
+    assert (back.status, back.cache) == (200, "MISS")
+    assert back.page["render"] != first.page["render"]
+
+
 def test_ctrl_c_stops_every_process_it_started(stack):
     """Ctrl-C stops Varnish, gunicorn and its workers, and the task worker, and frees PORT."""
     started = stack.descendants()
