@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-tools clean css lighthouse backup restore pg-client
+.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-tools clean css lighthouse backup restore pg-client soak
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make test   ruff, migration check and the test suite (SQLite; PostgreSQL too if DATABASE_URL is set)"
 	@echo "make lighthouse  Lighthouse (mobile) on the seed article under the production stack, RUNS=5 times"
 	@echo "make bench  the production stack under load (BENCH_SIZE=small: about a minute); README, Benchmark"
+	@echo "make soak   the stack under a crowd and faults, SQLite then PostgreSQL + Redis; README, Soak"
 	@echo "make backup / make restore BACKUP=dir  database and media, while the site serves; README, Backups"
 
 $(VENV)/.installed: pyproject.toml
@@ -166,6 +167,13 @@ bench-tools: varnish
 	    echo "Install them as root: apt-get install -y nginx wrk varnish varnish-modules"; \
 	    exit 1; \
 	  fi; fi
+
+# Load and faults (README, "Soak"): the make serve stack under a crowd of commenters, a worker
+# killed, the database and Redis stopped, one of two servers killed; SOAK_SECONDS a scenario.
+SOAK_SECONDS ?= 30
+soak: install varnish
+	$(PY) -m tests.benchmarks.soak --database sqlite --seconds $(SOAK_SECONDS)
+	$(PY) -m tests.benchmarks.soak --database postgres --seconds $(SOAK_SECONDS)
 
 # Backups (README, "Backups"): database and media while the site serves, into backups/ (or
 # BACKUP=dir); `make restore BACKUP=dir` puts one back, after asking.

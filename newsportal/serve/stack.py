@@ -32,6 +32,9 @@ from newsportal.serve.environment import (
 SERVE_DIR = Path(__file__).resolve().parent
 
 STOP_TIMEOUT = 15
+# The task worker is started again this long after it exits (it does when the database goes
+# away); the site goes on serving meanwhile. Varnish or gunicorn exiting stops everything.
+RESTART_DELAY = 5
 START_TIMEOUT = 60
 VARNISH_PACKAGES = "varnish varnish-modules"
 
@@ -54,8 +57,12 @@ class Stack:
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.backends: list[vcl.Backend] = []
         self.stopping = False
+        self.restarted: dict[str, list[str]] = {}  # name: command, of those started again
+        self.restart_at: dict[str, float] = {}
 
-    def spawn(self, name: str, command: list[str]) -> subprocess.Popen:
+    def spawn(self, name: str, command: list[str], *, restart: bool = False) -> subprocess.Popen:
+        if restart:
+            self.restarted[name] = command
         # A session of its own: Ctrl-C reaches only this process, which stops them in order.
         process = subprocess.Popen(  # noqa: S603  (our own fixed commands)
             command,
@@ -64,7 +71,7 @@ class Stack:
             start_new_session=True,
             preexec_fn=_die_with_parent,  # safe: this process runs no threads
         )
-        self.processes.append((name, process))
+        self.processes = [*(entry for entry in self.processes if entry[0] != name), (name, process)]
         return process
 
     def prepare(self) -> None:
@@ -93,6 +100,7 @@ class Stack:
         self.spawn(
             "task worker",
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "0"],
+            restart=True,
         )
         wait_until_answering(
             "gunicorn", app, url_host(options.app_address), options.app_port, self.probe_host
@@ -166,13 +174,27 @@ class Stack:
             signal.signal(signal_number, self._request_stop)
         while not self.stopping:
             for name, process in self.processes:
-                if process.poll() is not None:
+                if process.poll() is None:
+                    continue
+                if name not in self.restarted:
                     print(f"{name} exited ({process.returncode}): stopping the rest.", flush=True)
                     self.stop()
                     return 1
+                self._restart_when_due(name, process)
             time.sleep(0.2)
         self.stop()
         return 0
+
+    def _restart_when_due(self, name: str, process: subprocess.Popen) -> None:
+        if name not in self.restart_at:
+            print(
+                f"{name} exited ({process.returncode}): starting it again in {RESTART_DELAY} s.",
+                flush=True,
+            )
+            self.restart_at[name] = time.monotonic() + RESTART_DELAY
+        elif time.monotonic() >= self.restart_at[name]:
+            del self.restart_at[name]
+            self.spawn(name, self.restarted[name], restart=True)
 
     def _request_stop(self, signal_number, frame) -> None:
         self.stopping = True

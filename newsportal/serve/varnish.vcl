@@ -35,8 +35,13 @@ sub vcl_recv {
         call newsportal_purge;
     }
     # Comment posts, admin forms and any other method reach the application with their
-    # cookies; methods it does not serve get its 405 there.
+    # cookies; methods it does not serve get its 405 there. A body of up to 1 MB (every public
+    # form's limit) is kept, so that a post whose server died can be sent again
+    # (vcl_backend_error).
     if (req.method != "GET" && req.method != "HEAD") {
+        if (std.cache_req_body(1MB)) {
+            set req.http.newsportal-body-kept = "1";
+        }
         return (pass);
     }
     if (req.url ~ "^/admin(/|$)" || req.http.Authorization) {
@@ -94,6 +99,17 @@ sub vcl_hit {
     }
 }
 
+sub vcl_backend_fetch {
+    # A retry (vcl_backend_error) asks the director again, for another server than the one
+    # that failed (other requests move the round robin on too).
+    if (bereq.retries > 0) {
+        set bereq.backend = app.backend();
+        if ("" + bereq.backend == bereq.http.newsportal-failed) {
+            set bereq.backend = app.backend();
+        }
+    }
+}
+
 sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
@@ -130,6 +146,14 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
+    # No answer (a worker killed mid-request, a server gone before its probe says so): up to
+    # twice more, to whichever server the director gives next. Safe for a comment post too: its
+    # single-use token refuses a second copy of one that was stored before the answer was lost.
+    if (bereq.retries < 2 && (bereq.method == "GET" || bereq.method == "HEAD"
+        || bereq.http.newsportal-body-kept)) {
+        set bereq.http.newsportal-failed = beresp.backend.name;
+        return (retry);
+    }
     # The application is down or did not answer: a background refresh keeps the stale page, and
     # a reader's fetch is tried once more from the cache (vcl_synth); a reader who had nothing
     # cached gets this page, stored for no one.

@@ -58,13 +58,15 @@ class RunningStack:
     state_dir: Path
     log: Path
 
-    def request(self, method, path, headers=None, source="127.0.0.1", port=None) -> Answer:
+    def request(
+        self, method, path, headers=None, source="127.0.0.1", port=None, body=None
+    ) -> Answer:
         """One request from `source` (any 127.x.y.z address is this machine)."""
         connection = http.client.HTTPConnection(
             "127.0.0.1", port or self.port, timeout=30, source_address=(source, 0)
         )
         try:
-            connection.request(method, path, headers=headers or {})
+            connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
             return Answer(response.status, response.headers, response.read())
         finally:
@@ -124,10 +126,15 @@ def stack_environment(directory: Path, settings_module: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_stack(directory: Path, *, settings_module: str, demo: bool, **env):
-    """`python -m newsportal.serve` on free ports, until the block ends (then Ctrl-C)."""
+def running_stack(
+    directory: Path, *, settings_module: str, demo: bool, other_backend: int | None = None, **env
+):
+    """`python -m newsportal.serve` on free ports, until the block ends (then Ctrl-C).
+    `other_backend`: a second application server's port, behind the cache with the stack's."""
     varnishd_or_fail()
     port, app_port = free_port(), free_port()
+    if other_backend:
+        env["DJANGO_BACKENDS"] = f"127.0.0.1:{app_port},127.0.0.1:{other_backend}"
     log = directory / "stack.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -50,6 +50,7 @@ def test_page(request, caching, key):
         "secure": request.is_secure(),
         "client_ip": client_ip(request),
         "query": request.GET.urlencode(),
+        "body": request.body.decode() if request.method == "POST" else "",
     }
     response = HttpResponse(json.dumps(rendering), content_type="application/json")
     for header, value in CACHING[caching].items():

@@ -297,3 +297,29 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_what_was_sent_to_a_server_that_is_gone_is_answered_by_another(tmp_path):
+    """Two application servers behind the cache, one of them gone (nothing listens on its
+    port) while its health probe has not yet failed often enough to take it out: every read
+    and every post, whose body the cache keeps, is sent again to the other and answered."""
+    from tests.serve.conftest import free_port, running_stack
+
+    with running_stack(
+        tmp_path,
+        settings_module="tests.serve.stack_settings",
+        demo=False,
+        other_backend=free_port(),
+    ) as running:
+        for number in range(6):
+            read = running.get(f"/_test/no-store/{key()}/")
+            assert (read.status, read.page["method"]) == (200, "GET")
+            body = f"text={number}".encode()
+            sent = running.request(
+                "POST",
+                f"/_test/no-store/{key()}/",
+                body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert (sent.status, sent.page["method"]) == (200, "POST")
+            assert sent.page["body"] == body.decode()
