@@ -114,7 +114,10 @@ def node_vcl(configuration: CacheConfiguration) -> str:
         '        "User-Agent: Varnish health probe"',
         '        "Connection: close";',
         "    .interval = 5s;",
-        "    .timeout = 3s;",
+        # Generous: under a crowd of commenters the probe waits its turn behind their posts,
+        # and a server that is busy is not one that is gone (a gone one refuses at once, and
+        # what was sent to it is sent again: varnish.vcl, vcl_backend_error).
+        "    .timeout = 15s;",
         "    .window = 5;",
         "    .threshold = 3;",
         # Healthy from the start: the stack starts Varnish once the servers answer.

@@ -277,6 +277,7 @@ class Outcome:
     read_5xx: int = 0
     read_failures: int = 0
     recovered_s: float | None = None
+    purge_to_visible_max_s: float | None = None
 
 
 def addresses(block: int, count: int) -> list[str]:
@@ -401,7 +402,7 @@ def crowd(
     outcome.accepted = sum(1 for *_, accepted in post_results if accepted)
     outcome.post_5xx = sum(1 for _, _, status, _ in post_results if status >= 500 or status == 0)
     for _, _, status, accepted in post_results:
-        if not accepted and status < 500 and status != 0:
+        if not accepted:
             outcome.post_other[str(status)] = outcome.post_other.get(str(status), 0) + 1
     outcome.reads = len(read_results)
     outcome.read_5xx = sum(1 for _, status in read_results if status >= 500)
@@ -427,14 +428,20 @@ def table(database: str, outcomes: list[Outcome]) -> str:
         f"{'scenario':<28}{'posts':>7}{'accepted':>10}{'stored':>8}{'post 5xx':>10}"
         f"{'reads':>8}{'read 5xx':>10}{'recovered':>11}  lost",
     ]
+    notes = [""]
     for o in outcomes:
         recovered = "-" if o.recovered_s is None else f"{o.recovered_s:.1f} s"
+        if o.purge_to_visible_max_s is not None:
+            notes.append(
+                f"After '{o.scenario}': a comment approved and an edit were visible through"
+                f" Varnish within {o.purge_to_visible_max_s:.2f} s (the slowest of 3 tries each)."
+            )
         lost = max(0, o.accepted - o.stored)
         lines.append(
             f"{o.scenario:<28}{o.posts:>7,}{o.accepted:>10,}{o.stored:>8,}{o.post_5xx:>10,}"
             f"{o.reads:>8,}{o.read_5xx + o.read_failures:>10,}{recovered:>11}  {lost}"
         )
-    return "\n".join(lines)
+    return "\n".join([*lines, *notes])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -504,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
             stdout=subprocess.DEVNULL,
         )
         site = site_command(
-            setup_env, "setup", "--articles", "500", "--comments", "2000", "--pending", "0",
+            setup_env, "setup", "--articles", "500", "--comments", "2000", "--pending", "3",
             "--host", f"127.0.0.1:{port}", "--whitenoise-root", str(directory / "whitenoise"),
         )  # fmt: skip
         other = None
@@ -535,8 +542,25 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             say(f"Scenario: {fault.name}")
             outcome = crowd(port, site["article_id"], reads, block, fault, arguments.seconds, env)
+            if arguments.keep:  # what Varnish logged of the failed answers, for the post-mortem
+                with (directory / f"varnish-5xx-{block}.log").open("w") as log:
+                    subprocess.run(
+                        ["varnishlog", "-d", "-n", str(directory / "state" / "varnish"),
+                         "-q", "RespStatus >= 500 or BerespStatus >= 500"],
+                        stdout=log, stderr=subprocess.STDOUT, timeout=60, check=False,
+                    )  # fmt: skip
             say(f"  {outcome}")
             outcomes.append(outcome)
+        if postgres and (chosen is None or 4 in chosen):
+            # With one of the two servers gone: a comment approved and the article edited by
+            # the one left (a process with its settings), then read through Varnish.
+            purges = site_command(
+                env, "purge", "--cache-url", f"http://127.0.0.1:{port}", "--tries", "3"
+            )
+            say(f"Purge to visible with one server left: {purges}")
+            outcomes[-1].purge_to_visible_max_s = max(
+                purges[kind]["max_s"] for kind in ("comment approved", "article edited")
+            )
     finally:
         if servers:
             servers.stop()
