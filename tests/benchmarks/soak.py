@@ -42,8 +42,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from newsportal.serve.environment import BASE_DIR
-from newsportal.serve.stack import SERVE_DIR, find_varnishd, wait_until_answering
-from tests.benchmarks.bench_stack.run import site_command, site_environment
+from newsportal.serve.stack import find_varnishd
+from tests.benchmarks.bench_stack.run import prepare_site, site_command, site_environment
 from tests.benchmarks.bench_stack.servers import Servers
 from tests.benchmarks.bench_stack.site import BENCH_EMAIL_DOMAIN
 
@@ -502,30 +502,14 @@ def main(argv: list[str] | None = None) -> int:
             env["DJANGO_BACKENDS"] = f"127.0.0.1:{port + 1},127.0.0.1:{second_app}"
         servers = Servers(directory, env)
         say(f"Preparing the site ({arguments.database}) in {directory}")
-        setup_env = {k: v for k, v in env.items() if k != "DJANGO_FRONT_CACHE_URLS"}
-        subprocess.run(  # noqa: S603 - our own command
-            [sys.executable, "-m", "newsportal.serve.prepare"],
-            cwd=BASE_DIR,
-            env=setup_env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        setup_env = prepare_site(env)
         site = site_command(
             setup_env, "setup", "--articles", "500", "--comments", "2000", "--pending", "3",
             "--host", f"127.0.0.1:{port}", "--whitenoise-root", str(directory / "whitenoise"),
         )  # fmt: skip
         other = None
         if postgres:
-            other = servers._spawn(
-                "gunicorn-second",
-                [
-                    *(sys.executable, "-m", "gunicorn"),
-                    *("--config", str(SERVE_DIR / "gunicorn.conf.py")),
-                    *("--bind", f"127.0.0.1:{second_app}", "--workers", str(WORKERS)),
-                    "newsportal.wsgi:application",
-                ],
-            )
-            wait_until_answering("the second gunicorn", other, "127.0.0.1", second_app, "127.0.0.1")
+            other = servers.start_app("gunicorn-second", second_app, WORKERS, "127.0.0.1")
         say(f"Starting the stack on {port} (Varnish) and {port + 1} (gunicorn)")
         servers.start_stack(port, WORKERS)
         stack_pid = next(process.pid for name, process, _ in servers.started if name == "stack")

@@ -154,6 +154,21 @@ def site_command(env: dict[str, str], *arguments: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def prepare_site(env: dict[str, str]) -> dict[str, str]:
+    """Migrations, static files and the demo content, as `make serve` prepares them; the
+    environment to make the rest of the content in: no front cache runs yet, so nothing is
+    purged while it is made."""
+    setup_env = {k: v for k, v in env.items() if k != "DJANGO_FRONT_CACHE_URLS"}
+    subprocess.run(  # noqa: S603  (our own command)
+        [sys.executable, "-m", "newsportal.serve.prepare"],
+        cwd=BASE_DIR,
+        env=setup_env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return setup_env
+
+
 STARTED = time.monotonic()
 
 
@@ -226,16 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     servers = Servers(directory, env)
     try:
         say(f"Preparing the site ({vendor}, {arguments.size} size) in {directory}")
-        # No front cache runs yet: nothing to purge while the content is made.
-        setup_env = {k: v for k, v in env.items() if k != "DJANGO_FRONT_CACHE_URLS"}
         (directory / "whitenoise").mkdir()
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "newsportal.serve.prepare"],
-            cwd=BASE_DIR,
-            env=setup_env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        setup_env = prepare_site(env)
         site = site_command(
             setup_env,
             *("setup", "--articles", str(size.articles), "--comments", str(size.comments)),

@@ -66,19 +66,26 @@ class Servers:
                 raise RuntimeError(f"the stack did not start:\n{self.log('stack')[-3000:]}")
             time.sleep(0.2)
 
-    def start_uncached_app(self, port: int, workers: int, probe_host: str) -> None:
-        """A second gunicorn like the stack's, with the page cache off: every request renders."""
+    def start_app(
+        self, name: str, port: int, workers: int, probe_host: str, **env: str
+    ) -> subprocess.Popen:
+        """A gunicorn like the stack's, on `port`, with `env` added to the site's."""
         process = self._spawn(
-            "gunicorn-uncached",
+            name,
             [
                 *(sys.executable, "-m", "gunicorn"),
                 *("--config", str(SERVE_DIR / "gunicorn.conf.py")),
                 *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
                 "newsportal.wsgi:application",
             ],
-            env={**self.env, "DJANGO_PAGE_CACHE": "False"},
+            env={**self.env, **env},
         )
-        wait_until_answering("gunicorn (page cache off)", process, "127.0.0.1", port, probe_host)
+        wait_until_answering(name, process, "127.0.0.1", port, probe_host)
+        return process
+
+    def start_uncached_app(self, port: int, workers: int, probe_host: str) -> None:
+        """A second gunicorn like the stack's, with the page cache off: every request renders."""
+        self.start_app("gunicorn-uncached", port, workers, probe_host, DJANGO_PAGE_CACHE="False")
 
     def start_nginx(self, nginx: str, port: int, root: Path) -> None:
         """Debian's nginx with a configuration of its own in a temporary directory: the files in
