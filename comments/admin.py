@@ -266,12 +266,22 @@ class CommentAdmin(admin.ModelAdmin):
         tabs.append(
             {"label": "All", "count": counts["all"], "url": "?all=1", "current": not current}
         )
+        # A tab alone (on any page, in any order) lists exactly the comments its count counted.
+        shown = counts.get(current)
+        if shown and not shown.estimated and set(request.GET) <= {"status__exact", "p", "o"}:
+            request.queue_count = shown.number
         return super().changelist_view(
             request, extra_context={**(extra_context or {}), "status_tabs": tabs}
         )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "parent")
+
+    def get_paginator(self, request, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(request, queryset, per_page, **kwargs)
+        if (known := getattr(request, "queue_count", None)) is not None:
+            paginator.count = known  # the tab's count: not counted a second time
+        return paginator
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup == "all" or super().lookup_allowed(lookup, value, request)

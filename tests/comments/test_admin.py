@@ -337,3 +337,27 @@ def test_large_statuses_are_counted_by_estimate_on_postgresql(mod_client, monkey
     )
     assert 'Pending <span class="count">1</span>' in tabs
     assert 'All <span class="count" title="Estimated from the database\'s statistics">≈7' in tabs
+
+
+def test_a_status_tab_counts_its_comments_once_and_pages_by_that_count(mod_client):
+    """The tab's count is the paginator's: one count of the queue per opening (#8), and the
+    pages still add up; with another filter on top, the list counts itself."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = ArticleFactory()
+    CommentFactory.create_batch(52, article=article, status=Status.PENDING)
+    CommentFactory.create_batch(3, status=Status.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        first = mod_client.get(QUEUE, {"status__exact": "pending"})
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "55 comments" in first.content.decode()
+    second = mod_client.get(QUEUE, {"status__exact": "pending", "p": "2"}).content.decode()
+    assert second.count('class="action-select"') == 5
+
+    one_article = mod_client.get(
+        QUEUE, {"status__exact": "pending", "article__id__exact": article.pk}
+    ).content.decode()
+    assert "52 comments" in one_article
+    assert one_article.count('class="action-select"') == 50
