@@ -14,7 +14,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -89,15 +89,20 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     """500: our fault, and maybe the database's, so nothing here touches it. A database that
-    cannot be reached (down, restarting, locked past its timeout) is a 503 instead."""
-    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+    cannot be reached or read is a 503 instead."""
+    if database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
     return _error_page("500.html", 500)
 
 
-# The errors of a database that is down, restarting or locked (not those of a bad query, which
-# are ProgrammingError, IntegrityError and the like).
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` says the database cannot be reached or read: down, restarting, locked
+    past its timeout, or a SQLite file that cannot be read as a database (a plain
+    DatabaseError: "file is not a database"). Not a bad query's ProgrammingError,
+    IntegrityError and the like, which are ours to fix."""
+    return isinstance(error, (OperationalError, InterfaceError)) or type(error) is DatabaseError
+
+
 RETRY_AFTER_SECONDS = 10
 # Fields never shown back: secrets, the tokens of a form, and its buttons (a resend carries
 # them hidden). Admin buttons are named "_save", "_continue" and the like.

@@ -100,13 +100,9 @@ sub vcl_hit {
 }
 
 sub vcl_backend_fetch {
-    # A retry (vcl_backend_error) asks the director again, for another server than the one
-    # that failed (other requests move the round robin on too).
+    # A retry (vcl_backend_error) goes to another server than the one that failed.
     if (bereq.retries > 0) {
-        set bereq.backend = app.backend();
-        if ("" + bereq.backend == bereq.http.newsportal-failed) {
-            set bereq.backend = app.backend();
-        }
+        call newsportal_other_backend;
     }
 }
 

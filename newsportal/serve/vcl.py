@@ -142,6 +142,18 @@ def node_vcl(configuration: CacheConfiguration) -> str:
     ]
     lines += ["}", "", "sub vcl_init {", "    new app = directors.round_robin();"]
     lines += [f"    app.add_backend(app{number});" for number in range(1, len(backends) + 1)]
+    lines += ["}", ""]
+    # A retry goes to the server after the one that failed, if its probe says it is up: asking
+    # the round robin again can give the failed one back, when other requests moved it on.
+    lines += ["sub newsportal_other_backend {", "    set bereq.backend = app.backend();"]
+    for number in range(1, len(backends) + 1):
+        following = number % len(backends) + 1
+        lines += [
+            f'    if (bereq.http.newsportal-failed == "app{number}"'
+            f" && std.healthy(app{following})) {{",
+            f"        set bereq.backend = app{following};",
+            "    }",
+        ]
     lines += ["}", "", "sub newsportal_cdn_keys {"]
     if configuration.cdn_key_header:
         lines.append(f"    set resp.http.{configuration.cdn_key_header} = resp.http.xkey;")

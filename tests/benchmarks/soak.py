@@ -14,7 +14,8 @@ FAULT_AT seconds in and lasts FAULT_FOR:
 - crowd: no fault;
 - worker killed: a gunicorn worker SIGKILLed every 2 s, mid-request;
 - database down: PostgreSQL stopped (`pg_ctl stop -m fast`) and started again; on SQLite the
-  database file locked by another process (`BEGIN EXCLUSIVE`);
+  database file locked by another process (`BEGIN EXCLUSIVE`), and in a scenario of its own
+  swapped for a file that is not a database while gunicorn's workers are replaced;
 - Redis down (PostgreSQL run): the cache's server stopped and started again;
 - one of two servers killed (PostgreSQL run): a second gunicorn behind Varnish
   (DJANGO_BACKENDS), SIGKILLed with its workers, not started again.
@@ -236,6 +237,25 @@ class DatabaseLocked(Fault):
     def end(self) -> None:
         self.connection.execute("ROLLBACK")
         self.connection.close()
+
+
+class DatabaseUnreadable(Fault):
+    """The SQLite file swapped for one that is not a database, and gunicorn's workers replaced
+    (SIGHUP), so that they open it: connections already open would read on from the file they
+    opened."""
+
+    name = "database file unreadable"
+
+    def __init__(self, path: Path, master: int):
+        self.path, self.aside, self.master = path, path.with_name("db.sqlite3.aside"), master
+
+    def begin(self) -> None:
+        self.path.rename(self.aside)
+        self.path.write_bytes(b"This is not a database. " * 200)
+        os.kill(self.master, signal.SIGHUP)
+
+    def end(self) -> None:
+        self.aside.replace(self.path)
 
 
 class RedisDown(Fault):
@@ -519,7 +539,8 @@ def main(argv: list[str] | None = None) -> int:
         if postgres:
             faults += [DatabaseDown(postgres), RedisDown(redis), ServerKilled(other)]
         else:
-            faults += [DatabaseLocked(directory / "db.sqlite3")]
+            database = directory / "db.sqlite3"
+            faults += [DatabaseLocked(database), DatabaseUnreadable(database, master)]
         chosen = {int(n) for n in arguments.only.split(",")} if arguments.only else None
         for block, fault in enumerate(faults):
             if chosen is not None and block not in chosen:

@@ -104,10 +104,44 @@ class RunningStack:
                 pending.append(child)
         return found
 
+    def gunicorn_workers(self) -> tuple[int, set[int]]:
+        """gunicorn's master and its workers."""
+        gunicorn = {pid for pid in self.descendants() if b"gunicorn" in _cmdline(pid)}
+        master = next(pid for pid in gunicorn if _parent(pid) not in gunicorn)
+        return master, gunicorn - {master}
+
+    def restart_workers(self) -> None:
+        """gunicorn's workers replaced by new ones (SIGHUP to its master), as a deploy does:
+        the new ones have no database connection yet."""
+        master, workers = self.gunicorn_workers()
+        os.kill(master, signal.SIGHUP)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            _, now = self.gunicorn_workers()
+            if len(now) == len(workers) and not now & workers:
+                return
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn's workers were not replaced:\n{self.output()}")
+            time.sleep(0.1)
+
     def interrupt(self) -> int:
         """Ctrl-C: SIGINT to the terminal's foreground process group. Its exit status."""
         os.killpg(self.process.pid, signal.SIGINT)
         return self.process.wait(timeout=60)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
 
 
 def stack_environment(directory: Path, settings_module: str) -> dict[str, str]:

@@ -323,3 +323,48 @@ def test_what_was_sent_to_a_server_that_is_gone_is_answered_by_another(tmp_path)
             )
             assert (sent.status, sent.page["method"]) == (200, "POST")
             assert sent.page["body"] == body.decode()
+
+
+def test_a_database_file_that_cannot_be_read_is_a_503_that_keeps_the_text_until_it_is_back(
+    tmp_path,
+):
+    """SQLite's file swapped for one that is not a database (a restore gone wrong, a disk
+    returning garbage), read by workers that open it now: pages that need it answer 503 with
+    Retry-After, a comment posted meanwhile comes back with its text, and once the file is
+    back the same workers serve again at once, with nothing restarted (#9)."""
+    from urllib.parse import urlencode
+
+    from tests.serve.conftest import running_stack
+
+    with running_stack(
+        tmp_path, settings_module="tests.serve.stack_settings", demo=False
+    ) as running:
+        assert running.get(f"/search/?q={key()}").status == 200
+        database = tmp_path / "db.sqlite3"
+        aside = database.rename(tmp_path / "db.sqlite3.aside")
+        database.write_bytes(b"This is not a database. " * 200)
+        try:
+            # Connections already open keep reading the file they opened; new workers cannot.
+            running.restart_workers()
+            workers = running.gunicorn_workers()
+            for _ in range(6):
+                down = running.get(f"/search/?q={key()}")
+                assert (down.status, down.headers["Retry-After"]) == (503, "10")
+                assert b"Back in a moment" in down.body
+            typed = "The pumps failed at 3 a.m. & nobody came"
+            posted = running.request(
+                "POST",
+                "/comments/post/1/",
+                body=urlencode({"comment": typed, "name": "Ada Reader", "issued": "x"}),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Origin": f"http://127.0.0.1:{running.port}",
+                },
+            )
+            assert posted.status == 503
+            assert "The pumps failed at 3 a.m. &amp; nobody came" in posted.body.decode()
+        finally:
+            aside.replace(database)
+        answers = [running.get(f"/search/?q={key()}").status for _ in range(6)]
+        assert answers == [200] * 6
+        assert running.gunicorn_workers() == workers
