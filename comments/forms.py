@@ -88,6 +88,8 @@ class CommentForm(forms.Form):
         self.client_address = client_address
         # The approved comment this one answers, once `clean_parent` has found it.
         self.reply_to: Comment | None = None
+        # The comment this same form already let in, when it is sent again (clean()).
+        self.sent_again: Comment | None = None
         self.fields["comment"].widget.attrs["maxlength"] = conf.MAX_BODY_LENGTH
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -209,6 +211,10 @@ class CommentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         problem = tokens.token_problem(self.data.get("issued", ""), self.client_address)
+        if problem == tokens.SPENT and cleaned.get("comment"):
+            self.sent_again = tokens.comment_sent_again(
+                self.data["issued"], article_id=self.article.pk, body=cleaned["comment"]
+            )
         if problem:
             self.renew_token()
             raise forms.ValidationError(problem, code="token")

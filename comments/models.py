@@ -253,6 +253,11 @@ class SpentFormToken(models.Model):
 
     nonce = models.CharField(max_length=32, unique=True)
     expires_at = models.DateTimeField(db_index=True)
+    # What it let in: the same form sent again (a retry whose first answer was lost, when a
+    # server died between storing the comment and answering) is answered as the first was.
+    comment = models.ForeignKey(
+        "Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return self.nonce

@@ -80,13 +80,17 @@ def token_problem(token: str, client_address: str | None) -> str | None:
     return None
 
 
-def spend_token(token: str) -> bool:
-    """Record `token` as used (within the caller's transaction); False if it already was."""
-    nonce = str(signing.TimestampSigner(salt=_SALT).unsign_object(token).get("n", ""))
+def _nonce(token: str) -> str:
+    return str(signing.TimestampSigner(salt=_SALT).unsign_object(token).get("n", ""))
+
+
+def spend_token(token: str, comment) -> bool:
+    """Record `token` as used, by `comment` (within the caller's transaction); False if it
+    already was."""
     expires = timezone.now() + timedelta(seconds=setting("COMMENTS_MAX_FORM_AGE_SECONDS"))
     try:
         with transaction.atomic():
-            SpentFormToken.objects.create(nonce=nonce, expires_at=expires)
+            SpentFormToken.objects.create(nonce=_nonce(token), expires_at=expires, comment=comment)
     except IntegrityError:
         return False
     # Tokens past their age are refused anyway; their nonces need not be kept. Forgotten by
@@ -94,3 +98,16 @@ def spend_token(token: str) -> bool:
     if secrets.randbelow(50) == 0:
         SpentFormToken.objects.filter(expires_at__lt=timezone.now()).delete()
     return True
+
+
+def comment_sent_again(token: str, *, article_id: int, body: str):
+    """The comment `token` let in, if this is that same comment sent again to the same
+    article (a retry whose first answer was lost); else None."""
+    try:
+        spent = SpentFormToken.objects.select_related("comment").get(nonce=_nonce(token))
+    except (SpentFormToken.DoesNotExist, signing.BadSignature, ValueError, TypeError):
+        return None
+    comment = spent.comment
+    if comment and comment.article_id == article_id and comment.body == body:
+        return comment
+    return None

@@ -73,6 +73,8 @@ def post_comment(request, article_id):
         # Dropped silently: the bot sees what a person would, and learns nothing.
         return _success(request, article, comment=None)
     if not form.is_valid():
+        if form.sent_again is not None:
+            return _accepted(request, article, form, form.sent_again)
         return _failure(request, article, form)
     ip_address = spam.client_ip(request)
     # One write transaction for the whole post (on SQLite, one wait for the write lock): the
@@ -92,19 +94,24 @@ def post_comment(request, article_id):
             form.renew_token()
         form.add_error(None, refused)
         return _failure(request, article, form)
+    return _accepted(request, article, form, comment)
+
+
+def _accepted(request, article, form, comment):
+    """The answer to a comment stored: its author will see it while it waits."""
     session.remember_own_comment(request, comment.pk)
     response = _success(request, article, comment=comment)
-    details = {key: form.cleaned_data[key] for key in session.AUTHOR_FIELDS}
-    session.save_author(request, response, details if form.cleaned_data["save_details"] else None)
+    details = {key: form.cleaned_data.get(key, "") for key in session.AUTHOR_FIELDS}
+    session.save_author(
+        request, response, details if form.cleaned_data.get("save_details") else None
+    )
     return response
 
 
 def _store_comment(request, article, form, ip_address):
-    """The token spent and the comment stored, both or neither (ValidationError)."""
+    """The comment stored and the token spent on it, both or neither (ValidationError)."""
     with transaction.atomic():
-        if not tokens.spend_token(form.cleaned_data["issued"]):
-            raise ValidationError(tokens.SPENT, "token")
-        return comment_submit(
+        comment = comment_submit(
             article=article,
             parent=form.cleaned_data["parent"],
             name=form.cleaned_data["name"],
@@ -115,6 +122,9 @@ def _store_comment(request, article, form, ip_address):
             user_agent=request.headers.get("User-Agent", ""),
             author_comment_ids=session.own_comment_ids(request),
         )
+        if not tokens.spend_token(form.cleaned_data["issued"], comment):
+            raise ValidationError(tokens.SPENT, "token")
+        return comment
 
 
 def _success(request, article, *, comment):

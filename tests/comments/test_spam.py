@@ -325,3 +325,24 @@ def test_a_form_cached_for_hours_still_posts(client):
     fields = {"comment": "Hours later", "name": "Ada", "email": "ada@example.org"}
     response = post_form(client, f"/comments/post/{article.pk}/", {**fields, "issued": token})
     assert response.status_code == 302
+
+
+def test_the_same_form_sent_again_after_its_answer_was_lost_is_answered_as_the_first(
+    article, post_comment
+):
+    """A server that died between storing a comment and answering: the front cache sends the
+    post again, or the reader does. The same text with the same token is the comment already
+    stored, shown to its author, not an error about a used form; nothing is stored twice."""
+    token = aged_token()
+    first = post_comment(article, comment="Sent once, answered twice", issued=token)
+    (comment,) = Comment.objects.all()
+    assert first.status_code == 302 and first.url.endswith(f"#comment-{comment.pk}")
+    again = post_comment(article, comment="Sent once, answered twice", issued=token, follow=True)
+    assert again.redirect_chain[-1][0] == first.url
+    assert "Sent once, answered twice" in again.content.decode()
+    assert "already used" not in again.content.decode()
+    assert Comment.objects.count() == 1
+    # Another text with that token is still a replay.
+    other = post_comment(article, comment="Something else", issued=token).content.decode()
+    assert "already used to send a comment" in other
+    assert Comment.objects.count() == 1
