@@ -414,3 +414,7 @@ class RelatedLink(TypedText):
             raise ValidationError({"title": "An external link needs a title."})
         if self.target_id and self.target_id == self.article_id:
             raise ValidationError({"target": "An article cannot be related to itself."})
+
+
+# Kept beside the code that uses it (#10); imported here so that Django finds it.
+from .wordpress.models import WordPressOrigin  # noqa: E402, F401

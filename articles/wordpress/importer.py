@@ -1,0 +1,290 @@
+"""A WordPress export's authors, categories, tags and posts as bylines, sections, tags and
+articles (#10).
+
+Each record is stored in a transaction of its own, keyed by (site, kind, WordPress key) in
+WordPressOrigin: a second run updates what changed and creates nothing twice, and a run that
+was interrupted continues where it stopped. What cannot be carried over is skipped with its
+reason, in the report.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import BinaryIO
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Article, Author, Byline, Section, Tag
+
+from .content import convert_body
+from .models import WordPressOrigin
+from .wxr import Site, WPAuthor, WPItem, WPTerm, read_export
+
+# WordPress's statuses (wp-includes/post.php) as this site has them; missing ones are skipped.
+DRAFT_STATUSES = {"draft", "pending", "private"}
+SKIPPED_STATUSES = {
+    "trash": "in WordPress's trash",
+    "auto-draft": "an automatic draft WordPress never showed",
+    "inherit": "a revision",
+}
+UNCATEGORISED = ("uncategorized", "Uncategorized")  # WordPress's default category
+
+
+@dataclass
+class Report:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    # (what, which, why)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, outcome: str) -> None:
+        getattr(self, outcome)[kind] += 1
+
+    def lines(self) -> list[str]:
+        kinds = sorted({*self.created, *self.updated, *self.unchanged})
+        lines = [
+            f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
+            f"{self.unchanged[kind]} unchanged"
+            for kind in kinds
+        ]
+        skipped = Counter(what for what, _, _ in self.skipped)
+        if skipped:
+            lines.append("skipped: " + ", ".join(f"{n} {what}" for what, n in skipped.items()))
+        lines += [f"  skipped {what} {which}: {why}" for what, which, why in self.skipped]
+        lines += [f"  note: {note}" for note in self.notes]
+        return lines
+
+
+def wordpress_time(gmt: str, local: str = "") -> datetime | None:
+    """A WXR date ("2024-03-01 09:30:00", UTC in *_gmt) as an aware datetime; None for
+    WordPress's "0000-00-00 00:00:00" (a draft never dated). Where only the local time is
+    known, it is read in this site's time zone."""
+    for text, zone in ((gmt, UTC), (local, ZoneInfo(settings.TIME_ZONE))):
+        if text and not text.startswith("0000"):
+            try:
+                return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+            except ValueError:
+                continue
+    return None
+
+
+def readable_slug(slug: str, fallback: str) -> str:
+    """A WordPress slug as this site's: percent-encoded letters decoded, through Django's
+    slugify; from `fallback` (a name) where that leaves nothing.
+
+    The site's addresses are ASCII slugs for now, so a slug in another script ("%d0%bd…",
+    "новости") comes out empty and the caller numbers it (#10 keeps them readable next).
+    """
+    return slugify(unquote(slug)) or slugify(fallback)
+
+
+class ArticleImport:
+    """The articles side of one import run from the export of `site`."""
+
+    def __init__(self, site: Site, report: Report):
+        self.site = site.base_site_url or site.link
+        self.report = report
+
+    # --- origins -----------------------------------------------------------------------------
+
+    def _origin(self, kind: str, key: str):
+        return WordPressOrigin.objects.filter(site=self.site, kind=kind, key=key).first()
+
+    def _found(self, model, kind: str, key: str):
+        origin = self._origin(kind, key)
+        return model.objects.filter(pk=origin.object_id).first() if origin else None
+
+    def _remember(self, kind: str, key: str, obj) -> None:
+        WordPressOrigin.objects.update_or_create(
+            site=self.site, kind=kind, key=key, defaults={"object_id": obj.pk}
+        )
+
+    def _save(self, kind: str, obj, values: dict, *, created: bool) -> None:
+        """Set `values` on `obj` and save it if anything changed; counted in the report."""
+        changed = created or any(getattr(obj, name) != value for name, value in values.items())
+        for name, value in values.items():
+            setattr(obj, name, value)
+        if changed:
+            obj.full_clean(validate_unique=False)
+            obj.save()
+        self.report.count(kind, "created" if created else "updated" if changed else "unchanged")
+
+    @staticmethod
+    def _unique(model, field_name: str, wanted: str, max_length: int, obj) -> str:
+        """`wanted`, or `wanted-2`, `-3`…: the first that no other row of `model` has."""
+        candidate, number = wanted[:max_length], 1
+        others = model.objects.exclude(pk=obj.pk) if obj.pk else model.objects.all()
+        while others.filter(**{field_name: candidate}).exists():
+            number += 1
+            suffix = f"-{number}" if field_name == "slug" else f" ({number})"
+            candidate = wanted[: max_length - len(suffix)] + suffix
+        return candidate
+
+    # --- records -----------------------------------------------------------------------------
+
+    @transaction.atomic
+    def author(self, record: WPAuthor) -> Author:
+        author = self._found(Author, "author", record.login)
+        created = author is None
+        author = author or Author()
+        name = (
+            record.display_name
+            or " ".join(part for part in (record.first_name, record.last_name) if part)
+            or record.login
+        )
+        wanted = readable_slug(record.login, name) or f"author-{record.id or 1}"
+        slug = self._unique(Author, "slug", wanted, 120, author)
+        self._save("authors", author, {"name": name[:120], "slug": slug}, created=created)
+        self._remember("author", record.login, author)
+        return author
+
+    def author_by_login(self, login: str) -> Author | None:
+        """A post's dc:creator: an author listed in the export, or one made from the login
+        alone (WXR 1.0 lists none)."""
+        if not login:
+            return None
+        return self._found(Author, "author", login) or self.author(WPAuthor(id=None, login=login))
+
+    @transaction.atomic
+    def term(self, record: WPTerm) -> Section | Tag | None:
+        if record.taxonomy == "category":
+            model, kind, counted = Section, "category", "sections"
+        elif record.taxonomy == "post_tag":
+            model, kind, counted = Tag, "post_tag", "tags"
+        else:
+            self.report.skipped.append(
+                ("term", f"{record.taxonomy}:{record.slug}", "a taxonomy this site does not have")
+            )
+            return None
+        obj = self._found(model, kind, record.slug)
+        created = obj is None
+        obj = obj or model()
+        name = (unquote(record.name) if "%" in record.name else record.name) or record.slug
+        values = {
+            "name": self._unique(model, "name", name.strip(), 80, obj),
+            "slug": self._unique(
+                model, "slug", readable_slug(record.slug, name) or kind.replace("_", "-"), 80, obj
+            ),
+        }
+        if model is Section and record.description:
+            values["description"] = record.description[:300]
+        self._save(counted, obj, values, created=created)
+        self._remember(kind, record.slug, obj)
+        return obj
+
+    def _term(self, taxonomy: str, slug: str, name: str):
+        kind = "category" if taxonomy == "category" else "post_tag"
+        model = Section if taxonomy == "category" else Tag
+        return self._found(model, kind, slug) or self.term(WPTerm(taxonomy, slug, name))
+
+    @transaction.atomic
+    def post(self, item: WPItem) -> Article | None:
+        """A post as an article; None (reported) for what this site does not publish."""
+        which = f"#{item.id} “{item.title or '(no title)'}”"
+        if item.status in SKIPPED_STATUSES:
+            self.report.skipped.append(("post", which, SKIPPED_STATUSES[item.status]))
+            return None
+        article = self._found(Article, "post", str(item.id))
+        created = article is None
+        article = article or Article()
+        published_at = wordpress_time(item.date_gmt, item.date)
+        status = Article.Status.DRAFT
+        if item.status in ("publish", "future") and not item.password:
+            status = Article.Status.PUBLISHED
+        elif item.status not in DRAFT_STATUSES | {"publish", "future"}:
+            self.report.notes.append(f"post {which}: status {item.status!r} imported as a draft")
+        if item.password:
+            self.report.notes.append(
+                f"post {which}: password-protected in WordPress, imported as a draft"
+            )
+        categories = [t for t in item.terms if t.taxonomy == "category"]
+        if not categories:
+            categories = [WPTerm("category", *UNCATEGORISED)]
+        if len(categories) > 1:
+            self.report.notes.append(
+                f"post {which}: in {len(categories)} categories, filed under the first "
+                f"({categories[0].name})"
+            )
+        section = self._term("category", categories[0].slug, categories[0].name)
+        body = convert_body(item.content)
+        for name, times in body.unknown_shortcodes.items():
+            self.report.notes.append(f"post {which}: shortcode [{name}] ×{times} dropped")
+        headline = item.title or "(no title)"
+        slug = self._unique(
+            Article, "slug", readable_slug(item.slug, headline) or f"post-{item.id}", 200, article
+        )
+        values = {
+            "headline": headline[:200],
+            "slug": slug,
+            "standfirst": convert_body(item.excerpt).html if item.excerpt.strip() else "",
+            "body": body.html,
+            "section": section,
+            "status": status,
+            "published_at": published_at if status == Article.Status.PUBLISHED else None,
+            "is_lead": item.is_sticky,
+        }
+        if values["standfirst"]:
+            values["standfirst"] = _plain(values["standfirst"])
+        self._save("articles", article, values, created=created)
+        self._remember("post", str(item.id), article)
+        self._bylines(article, item.creator)
+        article.tags.set(
+            [self._term("post_tag", t.slug, t.name) for t in item.terms if t.taxonomy == "post_tag"]
+        )
+        return article
+
+    def _bylines(self, article: Article, login: str) -> None:
+        author = self.author_by_login(login)
+        wanted = [author.pk] if author else []
+        if [b.author_id for b in article.bylines.all()] != wanted:
+            article.bylines.all().delete()
+            if author:
+                Byline.objects.create(article=article, author=author, position=0)
+
+
+def _plain(html: str) -> str:
+    """An excerpt as the standfirst's plain text."""
+    from articles.html import body_text
+
+    return body_text(html).strip()
+
+
+def import_export(
+    source: BinaryIO, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> Report:
+    """Import the export read from `source`; its report. `dry_run`: the same work, rolled back
+    at the end, so the report says what a real run would do. `progress(bytes_read)` is called
+    after each record."""
+    report = Report()
+    importer: ArticleImport | None = None
+    with transaction.atomic() if dry_run else nullcontext():
+        for record in read_export(source):
+            if isinstance(record, Site):
+                importer = ArticleImport(record, report)
+            elif isinstance(record, WPAuthor):
+                importer.author(record)
+            elif isinstance(record, WPTerm):
+                importer.term(record)
+            elif record.post_type == "post":
+                importer.post(record)
+                if record.comments:
+                    report.skipped.append(
+                        ("comments", f"on #{record.id}", f"{len(record.comments)} not imported yet")
+                    )
+            else:
+                report.skipped.append(
+                    (record.post_type, f"#{record.id} “{record.title}”", "not imported yet")
+                )
+            if progress:
+                progress(source.tell())
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
