@@ -8,11 +8,8 @@ reason, in the report.
 """
 
 from collections import Counter
-from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import BinaryIO
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
@@ -24,7 +21,7 @@ from articles.models import Article, Author, Byline, Section, Tag
 
 from .content import convert_body
 from .models import WordPressOrigin
-from .wxr import Site, WPAuthor, WPItem, WPTerm, read_export
+from .wxr import Site, WPAuthor, WPItem, WPTerm
 
 # WordPress's statuses (wp-includes/post.php) as this site has them; missing ones are skipped.
 DRAFT_STATUSES = {"draft", "pending", "private"}
@@ -43,6 +40,8 @@ class Report:
     unchanged: Counter = field(default_factory=Counter)
     # (what, which, why)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    # Skipped by kind, each too common to list (pingbacks and trackbacks).
+    not_imported: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
@@ -55,7 +54,7 @@ class Report:
             f"{self.unchanged[kind]} unchanged"
             for kind in kinds
         ]
-        skipped = Counter(what for what, _, _ in self.skipped)
+        skipped = Counter(what for what, _, _ in self.skipped) + self.not_imported
         if skipped:
             lines.append("skipped: " + ", ".join(f"{n} {what}" for what, n in skipped.items()))
         lines += [f"  skipped {what} {which}: {why}" for what, which, why in self.skipped]
@@ -255,36 +254,3 @@ def _plain(html: str) -> str:
     from articles.html import body_text
 
     return body_text(html).strip()
-
-
-def import_export(
-    source: BinaryIO, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
-) -> Report:
-    """Import the export read from `source`; its report. `dry_run`: the same work, rolled back
-    at the end, so the report says what a real run would do. `progress(bytes_read)` is called
-    after each record."""
-    report = Report()
-    importer: ArticleImport | None = None
-    with transaction.atomic() if dry_run else nullcontext():
-        for record in read_export(source):
-            if isinstance(record, Site):
-                importer = ArticleImport(record, report)
-            elif isinstance(record, WPAuthor):
-                importer.author(record)
-            elif isinstance(record, WPTerm):
-                importer.term(record)
-            elif record.post_type == "post":
-                importer.post(record)
-                if record.comments:
-                    report.skipped.append(
-                        ("comments", f"on #{record.id}", f"{len(record.comments)} not imported yet")
-                    )
-            else:
-                report.skipped.append(
-                    (record.post_type, f"#{record.id} “{record.title}”", "not imported yet")
-                )
-            if progress:
-                progress(source.tell())
-        if dry_run:
-            transaction.set_rollback(True)
-    return report

@@ -15,6 +15,8 @@ class WordPressOrigin(models.Model):
         CATEGORY = "category", "category"
         TAG = "post_tag", "tag"
         POST = "post", "post"
+        # Stored by the comments app's part of the import (comments/wordpress.py).
+        COMMENT = "comment", "comment"
 
     site = models.CharField(max_length=200, help_text="The export's wp:base_site_url.")
     kind = models.CharField(max_length=20, choices=Kind)

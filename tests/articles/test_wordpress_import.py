@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Author, Section, Tag, WordPressOrigin
-from articles.wordpress.importer import import_export
 from articles.wordpress.wxr import ExportError
+from newsportal.wordpress_import import import_export
 from tests.articles.test_wordpress_reader import XXE
 from tests.articles.wordpress_exports import Post, author, category, export, tag
 

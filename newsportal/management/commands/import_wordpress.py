@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.wordpress.importer import import_export
 from articles.wordpress.wxr import ExportError
+from newsportal.wordpress_import import import_export
 
 from .generate_content import ProgressBar
 

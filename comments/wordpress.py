@@ -1,0 +1,124 @@
+"""A WordPress export's comments as this site's, threads kept (#10).
+
+Stored under the article their post became, each keyed by its WordPress id in
+WordPressOrigin, so that a second run finds them again. WordPress's statuses map to ours;
+pingbacks and trackbacks (notices that another site linked here) are not reader comments and
+are skipped, counted.
+"""
+
+import html
+import ipaddress
+
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from articles.models import Article, WordPressOrigin
+from articles.wordpress.importer import Report, wordpress_time
+from articles.wordpress.wxr import WPComment, WPItem
+
+from .conf import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH
+from .models import Comment, Status
+
+STATUSES = {
+    "1": Status.APPROVED,
+    "0": Status.PENDING,
+    "spam": Status.SPAM,
+    "trash": Status.REJECTED,
+    "post-trashed": Status.REJECTED,  # binned with its post (wp_trash_post_comments)
+}
+NOT_READER_COMMENTS = {"pingback", "trackback"}
+KIND = WordPressOrigin.Kind.COMMENT
+
+
+def plain_text(content: str) -> str:
+    """A comment's text as this site keeps it (plain text, shown escaped): WordPress allows a
+    little HTML in comments (links, emphasis), whose words are kept."""
+    return html.unescape(strip_tags(content.replace("\r\n", "\n"))).strip()[:MAX_BODY_LENGTH]
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+class CommentImport:
+    def __init__(self, site: str, report: Report):
+        self.site, self.report = site, report
+
+    @transaction.atomic
+    def comments(self, item: WPItem, article: Article) -> None:
+        """The post's comments, parents before replies whatever the file's order."""
+        known = dict(
+            WordPressOrigin.objects.filter(
+                site=self.site, kind=KIND, key__in=[str(c.id) for c in item.comments]
+            ).values_list("key", "object_id")
+        )
+        stored: dict[int, Comment] = {
+            comment.pk: comment
+            for comment in Comment.objects.filter(pk__in=known.values(), article=article)
+        }
+        by_id = {int(key): stored.get(pk) for key, pk in known.items()}
+        waiting = [c for c in item.comments if self._wanted(c, item)]
+        while waiting:
+            ready = [
+                c
+                for c in waiting
+                if not c.parent
+                or by_id.get(c.parent)
+                or not any(other.id == c.parent for other in waiting)
+            ]
+            if not ready:  # a loop of replies (a corrupt file): the rest as new threads
+                ready = waiting
+            for record in ready:
+                by_id[record.id] = self._comment(record, article, by_id)
+            waiting = [c for c in waiting if c not in ready]
+
+    def _wanted(self, record: WPComment, item: WPItem) -> bool:
+        if record.type in NOT_READER_COMMENTS:
+            self.report.not_imported[f"{record.type}s"] += 1
+            return False
+        if record.approved not in STATUSES:
+            self.report.skipped.append(
+                ("comment", f"#{record.id} on #{item.id}", f"unknown status {record.approved!r}")
+            )
+            return False
+        return True
+
+    def _comment(self, record: WPComment, article: Article, by_id: dict) -> Comment:
+        comment = by_id.get(record.id)
+        created = comment is None
+        parent = by_id.get(record.parent) if record.parent else None
+        if record.parent and parent is None:
+            self.report.notes.append(
+                f"comment #{record.id}: its parent #{record.parent} is not in the export; "
+                "imported as a new thread"
+            )
+        values = {
+            "parent": parent,
+            "name": (record.author or "Anonymous")[:MAX_NAME_LENGTH],
+            "email": record.email[:MAX_EMAIL_LENGTH],
+            "url": record.url if record.url.startswith(("http://", "https://")) else "",
+            "body": plain_text(record.content),
+            "status": STATUSES[record.approved],
+            "ip_address": _address(record.ip),
+        }
+        values["url"] = values["url"][:MAX_URL_LENGTH]
+        comment = comment or Comment(article=article)
+        changed = created or any(getattr(comment, k) != v for k, v in values.items())
+        for name, value in values.items():
+            setattr(comment, name, value)
+        if changed:
+            comment.save()
+        when = wordpress_time(record.date_gmt, record.date)
+        if when and comment.created_at != when:  # created_at is set on insert: put it back
+            Comment.objects.filter(pk=comment.pk).update(created_at=when)
+            comment.created_at = when
+        if created:
+            WordPressOrigin.objects.create(
+                site=self.site, kind=KIND, key=str(record.id), object_id=comment.pk
+            )
+        outcome = "created" if created else "updated" if changed else "unchanged"
+        self.report.count("comments", outcome)
+        return comment
