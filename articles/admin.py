@@ -23,6 +23,7 @@ from .diffs import inline_diff
 from .forms import ArticleAdminForm
 from .html import body_text
 from .models import Article, Author, Byline, Image, RelatedLink, Section, Tag
+from .redirects import Redirect
 
 
 @admin.register(Section)
@@ -309,3 +310,22 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("No such version of this article.")
         request._restoring_revision = True  # an explicit restore is not a conflict
         return super().revision_view(request, str(article.pk), str(version_pk), extra_context)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses (a WordPress site's, after the move) and where they lead."""
+
+    list_display = ["old_path", "leads_to", "created_at"]
+    search_fields = ["old_path", "article__headline", "url"]
+    autocomplete_fields = ["article", "section", "tag", "author"]
+    fields = ["old_path", "article", "section", "tag", "author", "url"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "section", "tag", "author")
+
+    @admin.display(description="Leads to")
+    def leads_to(self, redirect):
+        return (
+            redirect.article or redirect.section or redirect.tag or redirect.author or redirect.url
+        )

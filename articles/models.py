@@ -416,5 +416,6 @@ class RelatedLink(TypedText):
             raise ValidationError({"target": "An article cannot be related to itself."})
 
 
-# Kept beside the code that uses it (#10); imported here so that Django finds it.
+# Kept beside the code that uses them (#10); imported here so that Django finds them.
+from .redirects import Redirect  # noqa: E402, F401
 from .wordpress.models import WordPressOrigin  # noqa: E402, F401

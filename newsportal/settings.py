@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "newsportal.middleware.HttpMethodsMiddleware",
     "newsportal.request_bodies.PublicRequestBodyMiddleware",
     "newsportal.middleware.Utf8TextMiddleware",
+    # A WordPress site's old addresses (/?p=123, /2024/03/01/slug/): looked up only for the
+    # home page's WordPress queries and where no page answers, so no page pays for it.
+    "articles.redirects.OldAddressMiddleware",
     # ETag on every page, and 304 when it is unchanged (keeping the cache headers below).
     "django.middleware.http.ConditionalGetMiddleware",
     # Public pages kept in Django's cache too, purged by the same keys (page_cache.py).

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from articles.redirects import Redirect
 from comments.models import ModerationDecision, ModerationRule
 from comments.tasks import notify_moderators
 from tests.factories import (
@@ -35,7 +36,7 @@ NEVER = {
     ("axes", "accessfailurelog", "add"),
 }
 # What each group may do with each model (besides the "never" set).
-ARTICLE_MODELS = {"article", "section", "tag", "author", "image"}
+ARTICLE_MODELS = {"article", "section", "tag", "author", "image", "redirect"}
 GRANTS = {
     "moderator": {
         ("comments", "comment"): {"changelist", "change", "history"},
@@ -56,6 +57,7 @@ def objects():
         ("articles", "tag"): TagFactory(),
         ("articles", "author"): AuthorFactory(),
         ("articles", "image"): ImageFactory(),
+        ("articles", "redirect"): Redirect.objects.create(old_path="/?p=1", article=article),
         ("comments", "comment"): comment,
         ("comments", "moderationrule"): ModerationRule.objects.create(kind="held_word", value="x"),
         ("comments", "moderationdecision"): ModerationDecision.objects.create(

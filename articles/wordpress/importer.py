@@ -10,14 +10,16 @@ reason, in the report.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline, Section, Tag
+from articles.redirects import Redirect
 
 from .content import convert_body
 from .models import WordPressOrigin
@@ -91,6 +93,22 @@ class ArticleImport:
     def __init__(self, site: Site, report: Report):
         self.site = site.base_site_url or site.link
         self.report = report
+        # Each category's parent, by slug: its old address is /category/parent/child/.
+        self.category_parents: dict[str, str] = {}
+        # The feeds' addresses (wp-includes/rewrite.php; wp-rss2.php and wp-atom.php before 1.5).
+        rss, atom = reverse("articles:rss"), reverse("articles:atom")
+        for old, new in {
+            "/feed/": rss,
+            "/feed/rss2/": rss,
+            "/feed/atom/": atom,
+            "/comments/feed/": rss,
+            "/wp-rss2.php": rss,
+            "/wp-atom.php": atom,
+            "/wp-commentsrss2.php": rss,
+            "/?feed=rss2": rss,
+            "/?feed=atom": atom,
+        }.items():
+            _redirect(old, url=new)
 
     # --- origins -----------------------------------------------------------------------------
 
@@ -143,6 +161,8 @@ class ArticleImport:
         slug = self._unique(Author, "slug", wanted, 120, author)
         self._save("authors", author, {"name": name[:120], "slug": slug}, created=created)
         self._remember("author", record.login, author)
+        for nicename in {record.login, slugify(record.login)}:
+            _redirect(f"/author/{nicename}/", author=author)
         return author
 
     def author_by_login(self, login: str) -> Author | None:
@@ -177,7 +197,24 @@ class ArticleImport:
             values["description"] = record.description[:300]
         self._save(counted, obj, values, created=created)
         self._remember(kind, record.slug, obj)
+        if model is Section:
+            self.category_parents[record.slug] = record.parent_slug
+            for path in self._category_paths(record.slug):
+                _redirect(path, section=obj)
+        else:
+            _redirect(f"/tag/{unquote(record.slug)}/", tag=obj)
         return obj
+
+    def _category_paths(self, slug: str) -> set[str]:
+        """/category/child/ and, for a nested one, /category/parent/child/ (WordPress's own)."""
+        chain, seen = [slug], {slug}
+        while (parent := self.category_parents.get(chain[0])) and parent not in seen:
+            chain.insert(0, parent)
+            seen.add(parent)
+        return {
+            f"/category/{unquote(slug)}/",
+            "/category/" + "/".join(unquote(s) for s in chain) + "/",
+        }
 
     def _term(self, taxonomy: str, slug: str, name: str):
         kind = "category" if taxonomy == "category" else "post_tag"
@@ -234,6 +271,8 @@ class ArticleImport:
             values["standfirst"] = _plain(values["standfirst"])
         self._save("articles", article, values, created=created)
         self._remember("post", str(item.id), article)
+        for path in post_paths(item):
+            _redirect(path, article=article)
         self._bylines(article, item.creator)
         article.tags.set(
             [self._term("post_tag", t.slug, t.name) for t in item.terms if t.taxonomy == "post_tag"]
@@ -254,3 +293,29 @@ def _plain(html: str) -> str:
     from articles.html import body_text
 
     return body_text(html).strip()
+
+
+def _redirect(old_path: str, **target) -> None:
+    """`old_path` leads to `target` (one of article, section, tag, author or url) from now on."""
+    leads_to = {"article": None, "section": None, "tag": None, "author": None, "url": ""}
+    Redirect.objects.update_or_create(old_path=old_path[:500], defaults={**leads_to, **target})
+
+
+def post_paths(item: WPItem) -> set[str]:
+    """Every address a post may have had on its WordPress site: ?p=, its permalink as the
+    export gives it, and each permalink structure WordPress offers (day and name, month and
+    name, post name; and the post's comments feed) under its slug and each former slug."""
+    paths = {f"/?p={item.id}", f"/archives/{item.id}/"}
+    link = urlsplit(item.link)
+    if link.path not in ("", "/"):
+        paths.add(unquote(link.path))
+    elif link.query.startswith("p="):
+        paths.add(f"/?{link.query}")
+    local_date = item.date if item.date and not item.date.startswith("0000") else ""
+    for slug in {item.slug, *item.meta.get("_wp_old_slug", [])} - {""}:
+        name = unquote(slug)
+        paths |= {f"/{name}/", f"/{name}/feed/"}
+        if local_date:
+            year, month, day = local_date[:4], local_date[5:7], local_date[8:10]
+            paths |= {f"/{year}/{month}/{day}/{name}/", f"/{year}/{month}/{name}/"}
+    return paths

@@ -60,6 +60,7 @@ class Post:
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, nicename, name)
     meta: list[tuple[str, str]] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    link: str = ""  # the post's permalink; WordPress's ?p= form by default
 
     def xml(self) -> str:
         terms = "".join(
@@ -82,7 +83,7 @@ class Post:
         return f"""
 	<item>
 		<title>{cdata(self.title)}</title>
-		<link>https://old.example.com/?p={self.id}</link>
+		<link>{self.link or f"https://old.example.com/?p={self.id}"}</link>
 		<pubDate>Fri, 01 Mar 2024 09:30:00 +0000</pubDate>
 		<dc:creator>{cdata(self.creator)}</dc:creator>
 		<guid isPermaLink="false">https://old.example.com/?p={self.id}</guid>
