@@ -104,6 +104,10 @@ def _shortcode(match: re.Match, converted: ConvertedBody, gallery) -> str:
     if name == "embed":
         url = inner.strip()
         return f'<a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
+    if match.group("content") is None and "=" not in match.group("attributes"):
+        # WordPress shows a shortcode no plugin registered as the text it is: "[Update 3pm]"
+        # is an editor's note, not markup. Only what has a shortcode's shape is taken for one.
+        return match.group(0)
     converted.unknown_shortcodes[name] += 1
     return inner
 

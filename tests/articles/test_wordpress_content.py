@@ -114,3 +114,10 @@ def test_scripts_iframes_and_handlers_never_survive():
     for dangerous in ("script", "iframe", "onclick", "onerror", "javascript:"):
         assert dangerous not in html
     assert "<p>Hi</p>" in html and "<figcaption>Caption</figcaption>" in html
+
+
+def test_bracketed_words_that_are_not_shaped_like_a_shortcode_stay_text():
+    """WordPress shows an unregistered [tag] as the text it is: an editor's "[Update 3pm]"."""
+    converted = convert_body("[Update 3pm] The road is open again. [1]")
+    assert converted.html == "<p>[Update 3pm] The road is open again. [1]</p>"
+    assert not converted.unknown_shortcodes

@@ -1,0 +1,182 @@
+"""The whole site as a WordPress export (WXR 1.2), so that it is never locked in (#10): bylines
+as authors, sections as categories, tags, articles as posts with their comments, threads and
+statuses, written as WordPress's own Tools → Export writes them (wp-admin/includes/export.php),
+which WordPress's importer and this site's read back.
+
+Written as a stream: one article and its comments in memory at a time.
+"""
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import UTC
+
+from django.conf import settings
+from django.utils import timezone
+
+from articles.models import Article, Author, Section, Tag
+from comments.models import Comment, Status
+
+WXR_VERSION = "1.2"
+COMMENT_STATUSES = {
+    Status.APPROVED: "1",
+    Status.PENDING: "0",
+    Status.SPAM: "spam",
+    Status.REJECTED: "trash",
+}
+# Text in square brackets that WordPress itself would take for one of its own shortcodes
+# (wp-includes/media.php, embed.php): written as its escape, [[name]], which WordPress shows
+# as "[name]". Outside tags only: a link's query may hold brackets.
+_WORDPRESS_SHORTCODE = re.compile(
+    r"(<[^>]*>)|\[(/?(?:caption|wp_caption|gallery|embed|audio|video|playlist)\b[^\]]*)\]"
+)
+# Invalid in XML 1.0; the site's texts drop them, but an export must never carry one.
+_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BATCH = 500
+
+
+def cdata(text: str) -> str:
+    """wxr_cdata(): one CDATA section, or several where the text holds `]]>`."""
+    text = _INVALID_XML.sub("", text or "")
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _date(moment) -> tuple[str, str]:
+    """(local, GMT) as WordPress writes dates; its "never" for none."""
+    if moment is None:
+        return "0000-00-00 00:00:00", "0000-00-00 00:00:00"
+    return (
+        timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S"),
+        moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    )
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def export_site() -> Iterator[str]:
+    """The export's text, piece by piece."""
+    yield f"""<?xml version="1.0" encoding="UTF-8" ?>
+<!-- A WordPress eXtended RSS file written by newsportal: import it with WordPress's
+     Tools → Import → WordPress, or with `manage.py import_wordpress`. -->
+<rss version="2.0"
+	xmlns:excerpt="http://wordpress.org/export/{WXR_VERSION}/excerpt/"
+	xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+	xmlns:dc="http://purl.org/dc/elements/1.1/"
+	xmlns:wp="http://wordpress.org/export/{WXR_VERSION}/"
+>
+<channel>
+	<title>{html.escape(settings.SITE_NAME)}</title>
+	<link>{html.escape(settings.SITE_URL)}</link>
+	<description></description>
+	<pubDate>{timezone.now().strftime("%a, %d %b %Y %H:%M:%S +0000")}</pubDate>
+	<language>{settings.LANGUAGE_CODE}</language>
+	<wp:wxr_version>{WXR_VERSION}</wp:wxr_version>
+	<wp:base_site_url>{html.escape(settings.SITE_URL)}</wp:base_site_url>
+	<wp:base_blog_url>{html.escape(settings.SITE_URL)}</wp:base_blog_url>
+"""
+    for author in Author.objects.order_by("pk").iterator():
+        yield f"""
+	<wp:author>
+		<wp:author_id>{author.pk}</wp:author_id>
+		<wp:author_login>{cdata(author.slug)}</wp:author_login>
+		<wp:author_email>{cdata("")}</wp:author_email>
+		<wp:author_display_name>{cdata(author.name)}</wp:author_display_name>
+		<wp:author_first_name>{cdata("")}</wp:author_first_name>
+		<wp:author_last_name>{cdata("")}</wp:author_last_name>
+	</wp:author>"""
+    for section in Section.objects.order_by("pk").iterator():
+        yield f"""
+	<wp:category>
+		<wp:term_id>{section.pk}</wp:term_id>
+		<wp:category_nicename>{cdata(section.slug)}</wp:category_nicename>
+		<wp:category_parent>{cdata("")}</wp:category_parent>
+		<wp:cat_name>{cdata(section.name)}</wp:cat_name>
+		<wp:category_description>{cdata(section.description)}</wp:category_description>
+	</wp:category>"""
+    for tag in Tag.objects.order_by("pk").iterator():
+        yield f"""
+	<wp:tag>
+		<wp:term_id>{tag.pk}</wp:term_id>
+		<wp:tag_slug>{cdata(tag.slug)}</wp:tag_slug>
+		<wp:tag_name>{cdata(tag.name)}</wp:tag_name>
+	</wp:tag>"""
+    articles = (
+        Article.objects.select_related("section")
+        .prefetch_related("tags", "bylines__author")
+        .order_by("pk")
+    )
+    last = 0
+    while batch := list(articles.filter(pk__gt=last)[:BATCH]):
+        comments: dict[int, list[Comment]] = {}
+        for comment in Comment.objects.filter(article__in=batch).order_by("pk"):
+            comments.setdefault(comment.article_id, []).append(comment)
+        for article in batch:
+            yield _item(article, comments.get(article.pk, []))
+        last = batch[-1].pk
+    yield "\n</channel>\n</rss>\n"
+
+
+def _item(article: Article, comments: list[Comment]) -> str:
+    if article.status != Article.Status.PUBLISHED:
+        status = "draft"
+    else:
+        status = "future" if article.state == "Scheduled" else "publish"
+    local, gmt = _date(article.published_at)
+    creator = article.byline_authors[0].slug if article.byline_authors else ""
+    terms = [("category", article.section.slug, article.section.name)] + [
+        ("post_tag", tag.slug, tag.name) for tag in article.tags.all()
+    ]
+    categories = "".join(
+        f'\n\t\t<category domain="{domain}" nicename="{html.escape(slug)}">{cdata(name)}</category>'
+        for domain, slug, name in terms
+    )
+    published = article.published_at
+    pub_date = published.strftime("%a, %d %b %Y %H:%M:%S +0000") if published else ""
+    comments_xml = "".join(_comment(comment) for comment in comments)
+    body = _WORDPRESS_SHORTCODE.sub(lambda m: m.group(1) or f"[[{m.group(2)}]]", article.body)
+    return f"""
+	<item>
+		<title>{cdata(article.headline)}</title>
+		<link>{html.escape(_absolute(article.get_absolute_url()))}</link>
+		<pubDate>{pub_date}</pubDate>
+		<dc:creator>{cdata(creator)}</dc:creator>
+		<guid isPermaLink="false">{html.escape(_absolute(article.get_absolute_url()))}</guid>
+		<description></description>
+		<content:encoded>{cdata(body)}</content:encoded>
+		<excerpt:encoded>{cdata(html.escape(article.standfirst))}</excerpt:encoded>
+		<wp:post_id>{article.pk}</wp:post_id>
+		<wp:post_date>{cdata(local)}</wp:post_date>
+		<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>
+		<wp:comment_status>{cdata("open")}</wp:comment_status>
+		<wp:ping_status>{cdata("closed")}</wp:ping_status>
+		<wp:post_name>{cdata(article.slug)}</wp:post_name>
+		<wp:status>{cdata(status)}</wp:status>
+		<wp:post_parent>0</wp:post_parent>
+		<wp:menu_order>0</wp:menu_order>
+		<wp:post_type>{cdata("post")}</wp:post_type>
+		<wp:post_password>{cdata("")}</wp:post_password>
+		<wp:is_sticky>{int(article.is_lead)}</wp:is_sticky>{categories}{comments_xml}
+	</item>"""
+
+
+def _comment(comment: Comment) -> str:
+    local, gmt = _date(comment.created_at)
+    # Comment text is kept as plain text here; WordPress keeps it as HTML.
+    return f"""
+		<wp:comment>
+			<wp:comment_id>{comment.pk}</wp:comment_id>
+			<wp:comment_author>{cdata(comment.name)}</wp:comment_author>
+			<wp:comment_author_email>{cdata(comment.email)}</wp:comment_author_email>
+			<wp:comment_author_url>{html.escape(comment.url)}</wp:comment_author_url>
+			<wp:comment_author_IP>{cdata(comment.ip_address or "")}</wp:comment_author_IP>
+			<wp:comment_date>{cdata(local)}</wp:comment_date>
+			<wp:comment_date_gmt>{cdata(gmt)}</wp:comment_date_gmt>
+			<wp:comment_content>{cdata(html.escape(comment.body, quote=False))}</wp:comment_content>
+			<wp:comment_approved>{cdata(COMMENT_STATUSES[comment.status])}</wp:comment_approved>
+			<wp:comment_type>{cdata("comment")}</wp:comment_type>
+			<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>
+			<wp:comment_user_id>0</wp:comment_user_id>
+		</wp:comment>"""
