@@ -7,18 +7,22 @@ was interrupted continues where it stopped. What cannot be carried over is skipp
 reason, in the report.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.models import Article, Author, Byline, Image, Section, Tag
 from articles.redirects import Redirect
 
 from .content import convert_body
@@ -33,6 +37,12 @@ SKIPPED_STATUSES = {
     "inherit": "a revision",
 }
 UNCATEGORISED = ("uncategorized", "Uncategorized")  # WordPress's default category
+# A file's address in a body, a link or an attachment: .../wp-content/uploads/2024/03/name.jpg,
+# or a size WordPress made of it, name-640x480.jpg; the part after uploads/ and the width.
+UPLOAD_URL = re.compile(
+    r"(?:https?://[^\s\"'<>]*?)?/wp-content/uploads/(?P<path>[^\s\"'<>?#]+?)"
+    r"(?:-(?P<width>\d+)x\d+)?(?P<extension>\.[A-Za-z0-9]+)(?=[\s\"'<>?#]|$)"
+)
 
 
 @dataclass
@@ -90,9 +100,15 @@ def readable_slug(slug: str, fallback: str) -> str:
 class ArticleImport:
     """The articles side of one import run from the export of `site`."""
 
-    def __init__(self, site: Site, report: Report):
+    def __init__(self, site: Site, report: Report, uploads: Path | None = None):
         self.site = site.base_site_url or site.link
         self.report = report
+        self.uploads = uploads.resolve() if uploads else None
+        # Articles to finish once every attachment has been read (attachments may come after
+        # the posts that show them): (article id, WordPress id of its featured image, and the
+        # post's text where a gallery named pictures not read yet).
+        self.unfinished: list[tuple[int, int, str | None]] = []
+        self._gallery_waits = False
         # Each category's parent, by slug: its old address is /category/parent/child/.
         self.category_parents: dict[str, str] = {}
         # The feeds' addresses (wp-includes/rewrite.php; wp-rss2.php and wp-atom.php before 1.5).
@@ -250,7 +266,8 @@ class ArticleImport:
                 f"({categories[0].name})"
             )
         section = self._term("category", categories[0].slug, categories[0].name)
-        body = convert_body(item.content)
+        self._gallery_waits = False
+        body = convert_body(item.content, gallery=self._gallery)
         for name, times in body.unknown_shortcodes.items():
             self.report.notes.append(f"post {which}: shortcode [{name}] ×{times} dropped")
         headline = item.title or "(no title)"
@@ -261,7 +278,7 @@ class ArticleImport:
             "headline": headline[:200],
             "slug": slug,
             "standfirst": convert_body(item.excerpt).html if item.excerpt.strip() else "",
-            "body": body.html,
+            "body": self.body_with_new_addresses(body.html),
             "section": section,
             "status": status,
             "published_at": published_at if status == Article.Status.PUBLISHED else None,
@@ -269,8 +286,18 @@ class ArticleImport:
         }
         if values["standfirst"]:
             values["standfirst"] = _plain(values["standfirst"])
+        thumbnail = int(item.meta.get("_thumbnail_id", ["0"])[0] or 0)
+        if thumbnail and (image := self._found(Image, "attachment", str(thumbnail))):
+            values["featured_image"] = image
         self._save("articles", article, values, created=created)
         self._remember("post", str(item.id), article)
+        if (
+            (thumbnail and "featured_image" not in values)
+            or self._gallery_waits
+            or UPLOAD_URL.search(article.body)
+        ):
+            content = item.content if self._gallery_waits else None
+            self.unfinished.append((article.pk, thumbnail, content))
         for path in post_paths(item):
             _redirect(path, article=article)
         self._bylines(article, item.creator)
@@ -278,6 +305,97 @@ class ArticleImport:
             [self._term("post_tag", t.slug, t.name) for t in item.terms if t.taxonomy == "post_tag"]
         )
         return article
+
+    # --- pictures ----------------------------------------------------------------------------
+
+    @transaction.atomic
+    def attachment(self, item: WPItem) -> Image | None:
+        """An attached picture, read from the uploads folder (never fetched over the network)."""
+        which = f"#{item.id} “{item.title or item.attachment_url}”"
+        found = UPLOAD_URL.search(item.attachment_url or item.guid)
+        if not found:
+            self.report.skipped.append(("attachment", which, "not in wp-content/uploads"))
+            return None
+        relative = unquote(found.group("path") + found.group("extension"))
+        if self.uploads is None:
+            self.report.skipped.append(("attachment", which, "no --uploads folder was given"))
+            return None
+        path = (self.uploads / relative).resolve()
+        if not path.is_relative_to(self.uploads) or not path.is_file():
+            self.report.skipped.append(
+                ("attachment", which, f"{relative} is not in the uploads folder")
+            )
+            return None
+        image = self._found(Image, "attachment", str(item.id))
+        created = image is None
+        values = {
+            "alt_text": (item.meta.get("_wp_attachment_image_alt", [""])[0] or item.title)[:250],
+            "caption": _plain(item.excerpt)[:300] if item.excerpt.strip() else "",
+        }
+        if created:
+            image = Image(**values)
+            with path.open("rb") as source:
+                image.file = File(source, name=path.name)
+                try:
+                    image.full_clean()
+                except ValidationError as error:
+                    self.report.skipped.append(("attachment", which, " ".join(error.messages)))
+                    return None
+                image.save()
+            self.report.count("images", "created")
+        else:
+            self._save("images", image, values, created=False)
+        self._remember("attachment", str(item.id), image)
+        self._remember("upload", relative, image)
+        _redirect(f"/wp-content/uploads/{relative}", url=image.largest_url)
+        return image
+
+    def _gallery(self, ids: list[int]) -> list[tuple[str, str, str]]:
+        images = [self._found(Image, "attachment", str(n)) for n in ids]
+        if None in images:
+            self._gallery_waits = True
+        return [(i.largest_url, i.alt_text, i.caption) for i in images if i is not None]
+
+    def body_with_new_addresses(self, body: str) -> str:
+        """Addresses of uploaded files (and WordPress's resized copies of them) as those of
+        the imported pictures' renditions, the nearest in width."""
+
+        def new_address(match: re.Match) -> str:
+            relative = unquote(match.group("path") + match.group("extension"))
+            image = self._found(Image, "upload", relative)
+            if image is None:
+                return match.group(0)
+            width = int(match.group("width") or 0)
+            return image.url_for_width(width) if width else image.largest_url
+
+        return UPLOAD_URL.sub(new_address, body)
+
+    def finish(self) -> None:
+        """What waited for attachments read after the posts: featured images and addresses."""
+        for article_id, thumbnail, content in self.unfinished:
+            with transaction.atomic():
+                article = Article.objects.select_for_update().get(pk=article_id)
+                changed = []
+                if content is not None:  # its galleries again, with every picture read now
+                    body = convert_body(content, gallery=self._gallery).html
+                else:
+                    body = article.body
+                body = self.body_with_new_addresses(body)
+                if body != article.body:
+                    article.body = body
+                    changed.append("body")
+                image = self._found(Image, "attachment", str(thumbnail)) if thumbnail else None
+                if image and article.featured_image_id != image.pk:
+                    article.featured_image = image
+                    changed.append("featured_image")
+                elif thumbnail and image is None:
+                    self.report.notes.append(
+                        f"article “{article.headline}”: its featured image #{thumbnail} was "
+                        "not imported"
+                    )
+                if changed:
+                    article.save(update_fields=[*changed, "body_text"])
+        self.unfinished = []
 
     def _bylines(self, article: Article, login: str) -> None:
         author = self.author_by_login(login)

@@ -15,12 +15,15 @@ class WordPressOrigin(models.Model):
         CATEGORY = "category", "category"
         TAG = "post_tag", "tag"
         POST = "post", "post"
+        ATTACHMENT = "attachment", "attachment"
+        # A file's path under wp-content/uploads, for the addresses in bodies.
+        UPLOAD = "upload", "uploaded file"
         # Stored by the comments app's part of the import (comments/wordpress.py).
         COMMENT = "comment", "comment"
 
     site = models.CharField(max_length=200, help_text="The export's wp:base_site_url.")
     kind = models.CharField(max_length=20, choices=Kind)
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=500)
     object_id = models.PositiveBigIntegerField()
     imported_at = models.DateTimeField(auto_now=True)
 

@@ -18,12 +18,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("export", type=Path, help="The export file (.xml).")
         parser.add_argument(
+            "--uploads",
+            type=Path,
+            help="The site's wp-content/uploads folder: attached pictures are read from it "
+            "(never fetched over the network).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read and check everything, report what would happen, store nothing.",
         )
 
-    def handle(self, *args, export, dry_run, verbosity, **options):
+    def handle(self, *args, export, uploads, dry_run, verbosity, **options):
+        if uploads is not None and not uploads.is_dir():
+            raise CommandError(f"--uploads {uploads}: there is no such folder.")
         try:
             source = export.open("rb")
         except OSError as error:
@@ -33,7 +41,10 @@ class Command(BaseCommand):
         with source:
             try:
                 report = import_export(
-                    source, dry_run=dry_run, progress=lambda done: bar(done, size)
+                    source,
+                    uploads=uploads,
+                    dry_run=dry_run,
+                    progress=lambda done: bar(done, size),
                 )
             except ExportError as error:
                 raise CommandError(str(error)) from error
