@@ -7,6 +7,7 @@ was interrupted continues where it stopped. What cannot be carried over is skipp
 reason, in the report.
 """
 
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -295,6 +296,7 @@ class ArticleImport:
             (thumbnail and "featured_image" not in values)
             or self._gallery_waits
             or UPLOAD_URL.search(article.body)
+            or self._links_waiting(article.body)
         ):
             content = item.content if self._gallery_waits else None
             self.unfinished.append((article.pk, thumbnail, content))
@@ -357,9 +359,42 @@ class ArticleImport:
         return [(i.largest_url, i.alt_text, i.caption) for i in images if i is not None]
 
     def body_with_new_addresses(self, body: str) -> str:
-        """Addresses of uploaded files (and WordPress's resized copies of them) as those of
-        the imported pictures' renditions, the nearest in width."""
+        """Links to the old site's posts, sections, tags and authors as links to what they
+        became; addresses of uploaded files (and WordPress's resized copies of them) as those
+        of the imported pictures' renditions, the nearest in width."""
+        return self._pictures_moved(self._links_moved(body))
 
+    def _old_site_links(self):
+        base = re.escape(self.site.rstrip("/"))
+        return re.compile(rf'href="(?:{base})?(?P<path>/[^"#]*)(?P<fragment>#[^"]*)?"')
+
+    def _links_moved(self, body: str) -> str:
+        if not self.site:
+            return body
+
+        def moved(match: re.Match) -> str:
+            path = html.unescape(match.group("path"))
+            if path.startswith("/wp-content/uploads/"):
+                return match.group(0)  # a file: its picture's address, below
+            query = urlsplit(path).query
+            paths = [f"/?{query}"] if urlsplit(path).path == "/" and query else [unquote(path)]
+            found = Redirect.objects.filter(old_path__in=paths).first()
+            target = found.target() if found else None
+            if target is None:
+                return match.group(0)
+            return f'href="{html.escape(target)}{match.group("fragment") or ""}"'
+
+        return self._old_site_links().sub(moved, body)
+
+    def _links_waiting(self, body: str) -> bool:
+        """Whether the body still links to the old site's pages (ones not imported yet)."""
+        return bool(self.site) and any(
+            not m.group("path").startswith("/wp-content/uploads/")
+            for m in self._old_site_links().finditer(body)
+            if m.group(0).startswith(f'href="{self.site.rstrip("/")}')
+        )
+
+    def _pictures_moved(self, body: str) -> str:
         def new_address(match: re.Match) -> str:
             relative = unquote(match.group("path") + match.group("extension"))
             image = self._found(Image, "upload", relative)

@@ -157,3 +157,33 @@ def test_the_command_prints_the_report_and_refuses_a_hostile_file(tmp_path):
         call_command("import_wordpress", str(hostile), stdout=io.StringIO())
     with pytest.raises(CommandError, match="Cannot open"):
         call_command("import_wordpress", str(tmp_path / "missing.xml"), stdout=io.StringIO())
+
+
+def test_links_between_imported_posts_lead_to_the_new_addresses():
+    """Also to a post that comes later in the file, by its permalink or its ?p= address."""
+    body = (
+        '<p>See <a href="https://old.example.com/2024/03/02/pumps-fail/#timeline">the pumps</a>, '
+        '<a href="https://old.example.com/?p=21">the same</a>, '
+        '<a href="https://old.example.com/category/local/">local news</a> and '
+        '<a href="https://elsewhere.example/2024/03/02/pumps-fail/">another site</a>.</p>'
+    )
+    run(
+        export(
+            category("local", "Local news"),
+            Post(20, "Barrier holds", slug="barrier-holds", content=body).xml(),
+            Post(
+                21,
+                "Pumps fail",
+                slug="pumps-fail",
+                link="https://old.example.com/2024/03/02/pumps-fail/",
+                date_gmt="2024-03-02 07:00:00",
+            ).xml(),
+        )
+    )
+    pumps = Article.objects.get(slug="pumps-fail").get_absolute_url()
+    local = Section.objects.get(slug="local").get_absolute_url()
+    linked = Article.objects.get(slug="barrier-holds").body
+    assert f'<a href="{pumps}#timeline"' in linked
+    assert f'<a href="{pumps}" rel' in linked
+    assert f'<a href="{local}" rel' in linked
+    assert '<a href="https://elsewhere.example/2024/03/02/pumps-fail/"' in linked
