@@ -6,10 +6,14 @@ query is one WordPress used (`/?p=123`): ordinary pages run no query for it. One
 redirect: the old path, with the page it leads to joined in.
 """
 
-from django.db import models
+import logging
+
+from django.db import DatabaseError, models
 from django.http import HttpResponsePermanentRedirect
 
 from .models import Article, Author, Section, Tag
+
+logger = logging.getLogger(__name__)
 
 # The home page's query parameters that named a page on a WordPress site, most specific first
 # (WP::parse_request: ?p=, ?page_id=, ?cat=, ?tag=, ?author=, ?attachment_id=, ?feed=).
@@ -76,11 +80,15 @@ class Redirect(models.Model):
 
 
 def _lookup(paths: list[str]) -> str | None:
-    found = (
-        Redirect.objects.select_related("article", "section", "tag", "author")
-        .filter(old_path__in=paths)
-        .first()
-    )
+    try:
+        found = (
+            Redirect.objects.select_related("article", "section", "tag", "author")
+            .filter(old_path__in=paths)
+            .first()
+        )
+    except DatabaseError:  # the database is down: a 404 stays a 404, a page its page
+        logger.warning("Old addresses could not be looked up", exc_info=True)
+        return None
     return found.target() if found else None
 
 

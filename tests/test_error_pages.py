@@ -143,6 +143,7 @@ def send(client, trigger, **headers):
 @PRODUCTION
 @pytest.mark.urls("tests.error_triggers")
 @pytest.mark.parametrize("error", TRIGGERS)
+@pytest.mark.django_db  # a 404 looks for an old address that leads somewhere (#10)
 def test_each_error_through_the_site_gets_our_page(error):
     """Baseline: each failure reaches its own error page through every middleware."""
     browser = Client(raise_request_exception=False, enforce_csrf_checks=True)
@@ -152,6 +153,7 @@ def test_each_error_through_the_site_gets_our_page(error):
 @PRODUCTION
 @pytest.mark.urls("tests.error_triggers")
 @pytest.mark.parametrize("error", TRIGGERS)
+@pytest.mark.django_db
 def test_each_error_with_the_database_down_gets_our_page(error):
     """With the database down every error page still renders: a 404 stays a 404."""
     browser = Client(raise_request_exception=False, enforce_csrf_checks=True)

@@ -38,6 +38,8 @@ SKIPPED_STATUSES = {
     "inherit": "a revision",
 }
 UNCATEGORISED = ("uncategorized", "Uncategorized")  # WordPress's default category
+# Few, and looked up for every post that names them: kept in memory for the run.
+REMEMBERED_KINDS = {"author", "category", "post_tag", "attachment", "upload"}
 # A file's address in a body, a link or an attachment: .../wp-content/uploads/2024/03/name.jpg,
 # or a size WordPress made of it, name-640x480.jpg; the part after uploads/ and the width.
 UPLOAD_URL = re.compile(
@@ -105,6 +107,8 @@ class ArticleImport:
         self.site = site.base_site_url or site.link
         self.report = report
         self.uploads = uploads.resolve() if uploads else None
+        # Authors, terms and pictures by (kind, WordPress key): read again for every post.
+        self._known: dict[tuple[str, str], object] = {}
         # Articles to finish once every attachment has been read (attachments may come after
         # the posts that show them): (article id, WordPress id of its featured image, and the
         # post's text where a gallery named pictures not read yet).
@@ -114,31 +118,35 @@ class ArticleImport:
         self.category_parents: dict[str, str] = {}
         # The feeds' addresses (wp-includes/rewrite.php; wp-rss2.php and wp-atom.php before 1.5).
         rss, atom = reverse("articles:rss"), reverse("articles:atom")
-        for old, new in {
-            "/feed/": rss,
-            "/feed/rss2/": rss,
-            "/feed/atom/": atom,
-            "/comments/feed/": rss,
-            "/wp-rss2.php": rss,
-            "/wp-atom.php": atom,
-            "/wp-commentsrss2.php": rss,
-            "/?feed=rss2": rss,
-            "/?feed=atom": atom,
-        }.items():
-            _redirect(old, url=new)
+        _redirect(
+            {"/feed/", "/feed/rss2/", "/comments/feed/", "/wp-rss2.php", "/wp-commentsrss2.php"}
+            | {"/?feed=rss2"},
+            url=rss,
+        )
+        _redirect({"/feed/atom/", "/wp-atom.php", "/?feed=atom"}, url=atom)
 
     # --- origins -----------------------------------------------------------------------------
 
-    def _origin(self, kind: str, key: str):
-        return WordPressOrigin.objects.filter(site=self.site, kind=kind, key=key).first()
-
     def _found(self, model, kind: str, key: str):
-        origin = self._origin(kind, key)
-        return model.objects.filter(pk=origin.object_id).first() if origin else None
+        """What the WordPress object became in an earlier run or record; None if nothing."""
+        if (kind, key) in self._known:
+            return self._known[(kind, key)]
+        origin = WordPressOrigin.objects.filter(site=self.site, kind=kind, key=key).first()
+        found = model.objects.filter(pk=origin.object_id).first() if origin else None
+        if found is not None and kind in REMEMBERED_KINDS:
+            self._known[(kind, key)] = found
+        return found
 
     def _remember(self, kind: str, key: str, obj) -> None:
-        WordPressOrigin.objects.update_or_create(
-            site=self.site, kind=kind, key=key, defaults={"object_id": obj.pk}
+        if kind in REMEMBERED_KINDS:
+            if getattr(self._known.get((kind, key)), "pk", None) == obj.pk:
+                return
+            self._known[(kind, key)] = obj
+        WordPressOrigin.objects.bulk_create(
+            [WordPressOrigin(site=self.site, kind=kind, key=key, object_id=obj.pk)],
+            update_conflicts=True,
+            unique_fields=["site", "kind", "key"],
+            update_fields=["object_id"],
         )
 
     def _save(self, kind: str, obj, values: dict, *, created: bool) -> None:
@@ -147,7 +155,9 @@ class ArticleImport:
         for name, value in values.items():
             setattr(obj, name, value)
         if changed:
-            obj.full_clean(validate_unique=False)
+            # Related rows were just read or made: checking that they exist is a query apiece.
+            related = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+            obj.full_clean(exclude=related, validate_unique=False)
             obj.save()
         self.report.count(kind, "created" if created else "updated" if changed else "unchanged")
 
@@ -178,8 +188,7 @@ class ArticleImport:
         slug = self._unique(Author, "slug", wanted, 120, author)
         self._save("authors", author, {"name": name[:120], "slug": slug}, created=created)
         self._remember("author", record.login, author)
-        for nicename in {record.login, slugify(record.login)}:
-            _redirect(f"/author/{nicename}/", author=author)
+        _redirect({f"/author/{record.login}/", f"/author/{slugify(record.login)}/"}, author=author)
         return author
 
     def author_by_login(self, login: str) -> Author | None:
@@ -216,10 +225,9 @@ class ArticleImport:
         self._remember(kind, record.slug, obj)
         if model is Section:
             self.category_parents[record.slug] = record.parent_slug
-            for path in self._category_paths(record.slug):
-                _redirect(path, section=obj)
+            _redirect(self._category_paths(record.slug), section=obj)
         else:
-            _redirect(f"/tag/{unquote(record.slug)}/", tag=obj)
+            _redirect({f"/tag/{unquote(record.slug)}/"}, tag=obj)
         return obj
 
     def _category_paths(self, slug: str) -> set[str]:
@@ -300,8 +308,7 @@ class ArticleImport:
         ):
             content = item.content if self._gallery_waits else None
             self.unfinished.append((article.pk, thumbnail, content))
-        for path in post_paths(item):
-            _redirect(path, article=article)
+        _redirect(post_paths(item), article=article)
         self._bylines(article, item.creator)
         article.tags.set(
             [self._term("post_tag", t.slug, t.name) for t in item.terms if t.taxonomy == "post_tag"]
@@ -349,7 +356,7 @@ class ArticleImport:
             self._save("images", image, values, created=False)
         self._remember("attachment", str(item.id), image)
         self._remember("upload", relative, image)
-        _redirect(f"/wp-content/uploads/{relative}", url=image.largest_url)
+        _redirect({f"/wp-content/uploads/{relative}"}, url=image.largest_url)
         return image
 
     def _gallery(self, ids: list[int]) -> list[tuple[str, str, str]]:
@@ -448,10 +455,16 @@ def _plain(html: str) -> str:
     return body_text(html).strip()
 
 
-def _redirect(old_path: str, **target) -> None:
-    """`old_path` leads to `target` (one of article, section, tag, author or url) from now on."""
+def _redirect(old_paths: set[str], **target) -> None:
+    """`old_paths` lead to `target` (one of article, section, tag, author or url) from now on;
+    in one statement."""
     leads_to = {"article": None, "section": None, "tag": None, "author": None, "url": ""}
-    Redirect.objects.update_or_create(old_path=old_path[:500], defaults={**leads_to, **target})
+    Redirect.objects.bulk_create(
+        [Redirect(old_path=path[:500], **{**leads_to, **target}) for path in sorted(old_paths)],
+        update_conflicts=True,
+        unique_fields=["old_path"],
+        update_fields=list(leads_to),
+    )
 
 
 def post_paths(item: WPItem) -> set[str]:
