@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-tools clean css lighthouse backup restore pg-client soak
+.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-import bench-tools clean css lighthouse backup restore pg-client soak
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench  the production stack under load (BENCH_SIZE=small: about a minute); README, Benchmark"
 	@echo "make soak   the stack under a crowd and faults, SQLite then PostgreSQL + Redis; README, Soak"
 	@echo "make backup / make restore BACKUP=dir  database and media, while the site serves; README, Backups"
+	@echo "make bench-import  a 10,000-post WordPress export imported on SQLite: time and memory"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -129,6 +130,11 @@ bench: install bench-tools
 bench-pages: install
 	$(PY) -m tests.benchmarks.bench_pages
 	$(PY) -m tests.benchmarks.bench_images
+
+# A WordPress export of 10,000 posts and 100,000 comments, written and imported into a new
+# SQLite database (README, "Moving from WordPress"): the time and the importer's peak memory.
+bench-import: install
+	$(PY) -m tests.benchmarks.bench_wordpress
 
 # Front-end tools, pinned in tests/lighthouse/package-lock.json and installed into its
 # node_modules (git-ignored): Lighthouse for `make lighthouse`, PurgeCSS for `make css`.

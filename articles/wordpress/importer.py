@@ -188,7 +188,8 @@ class ArticleImport:
         slug = self._unique(Author, "slug", wanted, 120, author)
         self._save("authors", author, {"name": name[:120], "slug": slug}, created=created)
         self._remember("author", record.login, author)
-        _redirect({f"/author/{record.login}/", f"/author/{slugify(record.login)}/"}, author=author)
+        paths = {f"/author/{record.login}/", f"/author/{slugify(record.login)}/"}
+        _redirect(paths | ({f"/?author={record.id}"} if record.id else set()), author=author)
         return author
 
     def author_by_login(self, login: str) -> Author | None:
@@ -225,9 +226,10 @@ class ArticleImport:
         self._remember(kind, record.slug, obj)
         if model is Section:
             self.category_parents[record.slug] = record.parent_slug
-            _redirect(self._category_paths(record.slug), section=obj)
+            by_id = {f"/?cat={record.id}"} if record.id else set()
+            _redirect(self._category_paths(record.slug) | by_id, section=obj)
         else:
-            _redirect({f"/tag/{unquote(record.slug)}/"}, tag=obj)
+            _redirect({f"/tag/{unquote(record.slug)}/", f"/?tag={record.slug}"}, tag=obj)
         return obj
 
     def _category_paths(self, slug: str) -> set[str]:

@@ -21,8 +21,8 @@ def moved_site(db):
         io.BytesIO(
             export(
                 author(2, "Amira.T", "Amira Þórsdóttir"),
-                category("news", "News"),
-                category("local", "Local news", parent="news"),
+                category("news", "News", id=3),
+                category("local", "Local news", parent="news", id=4),
                 tag("floods", "Floods"),
                 Post(
                     10,
@@ -67,6 +67,9 @@ def test_every_old_address_of_a_post_leads_to_its_article(client, moved_site, ol
         ("/category/local/", lambda: Section.objects.get(slug="local").get_absolute_url()),
         ("/category/news/local/", lambda: Section.objects.get(slug="local").get_absolute_url()),
         ("/category/news/", lambda: Section.objects.get(slug="news").get_absolute_url()),
+        ("/?cat=4", lambda: Section.objects.get(slug="local").get_absolute_url()),
+        ("/?tag=floods", lambda: Tag.objects.get(slug="floods").get_absolute_url()),
+        ("/?author=2", lambda: Author.objects.get(name="Amira Þórsdóttir").get_absolute_url()),
         ("/tag/floods/", lambda: Tag.objects.get(slug="floods").get_absolute_url()),
         (
             "/author/Amira.T/",
