@@ -39,7 +39,7 @@ class TypedText(models.Model):
 
 class Section(TypedText):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the navigation and on the home page (lowest first)."
@@ -57,7 +57,7 @@ class Section(TypedText):
 
 class Tag(TypedText):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
@@ -76,7 +76,7 @@ class Tag(TypedText):
 
 class Author(TypedText):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(blank=True)
 
     class Meta:
@@ -227,7 +227,7 @@ class Article(TypedText):
         PUBLISHED = "published", "Published"
 
     headline = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     standfirst = models.TextField(
         max_length=600, blank=True, help_text="The one- or two-sentence summary under the headline."
     )

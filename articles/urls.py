@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
 from newsportal.front_cache import shown_as
@@ -10,20 +10,40 @@ feed = shown_as("latest", "feeds")
 
 app_name = "articles"
 
+
+class UnicodeSlugConverter:
+    """A slug in any script ("новости", "東京"), as SlugField(allow_unicode=True) allows: a
+    moved WordPress site's slugs stay readable (#10). Django's `slug` is ASCII only."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "unicode_slug")
+
 # Reader pages answer GET and HEAD only (405 for anything else). The views stay undecorated:
 # the comment endpoint renders the article page again for a POST whose form has errors.
 urlpatterns = [
     path("", require_safe(views.home), name="home"),
-    path("news/<slug:slug>/", require_safe(views.article_detail), name="detail"),
-    path("section/<slug:slug>/", require_safe(views.section), name="section"),
-    path("section/<slug:slug>/rss/", require_safe(feed(feeds.SectionFeed())), name="section_rss"),
+    path("news/<unicode_slug:slug>/", require_safe(views.article_detail), name="detail"),
+    path("section/<unicode_slug:slug>/", require_safe(views.section), name="section"),
     path(
-        "section/<slug:slug>/atom/",
+        "section/<unicode_slug:slug>/rss/",
+        require_safe(feed(feeds.SectionFeed())),
+        name="section_rss",
+    ),
+    path(
+        "section/<unicode_slug:slug>/atom/",
         require_safe(feed(feeds.SectionAtomFeed())),
         name="section_atom",
     ),
-    path("tag/<slug:slug>/", require_safe(views.tag), name="tag"),
-    path("author/<slug:slug>/", require_safe(views.author), name="author"),
+    path("tag/<unicode_slug:slug>/", require_safe(views.tag), name="tag"),
+    path("author/<unicode_slug:slug>/", require_safe(views.author), name="author"),
     path("search/", require_safe(views.search), name="search"),
     path("feeds/rss/", require_safe(feed(feeds.LatestArticlesFeed())), name="rss"),
     path("feeds/atom/", require_safe(feed(feeds.LatestArticlesAtomFeed())), name="atom"),

@@ -26,18 +26,21 @@ ROUTES = {
     ),
     "comments/token/": (lambda site: "/comments/token/", READER),
     "": (lambda site: "/", READER),
-    "news/<slug:slug>/": (lambda site: site["article"].get_absolute_url(), READER),
-    "section/<slug:slug>/": (lambda site: site["article"].section.get_absolute_url(), READER),
-    "section/<slug:slug>/rss/": (
+    "news/<unicode_slug:slug>/": (lambda site: site["article"].get_absolute_url(), READER),
+    "section/<unicode_slug:slug>/": (
+        lambda site: site["article"].section.get_absolute_url(),
+        READER,
+    ),
+    "section/<unicode_slug:slug>/rss/": (
         lambda site: f"/section/{site['article'].section.slug}/rss/",
         READER,
     ),
-    "section/<slug:slug>/atom/": (
+    "section/<unicode_slug:slug>/atom/": (
         lambda site: f"/section/{site['article'].section.slug}/atom/",
         READER,
     ),
-    "tag/<slug:slug>/": (lambda site: site["tag"].get_absolute_url(), READER),
-    "author/<slug:slug>/": (lambda site: site["author"].get_absolute_url(), READER),
+    "tag/<unicode_slug:slug>/": (lambda site: site["tag"].get_absolute_url(), READER),
+    "author/<unicode_slug:slug>/": (lambda site: site["author"].get_absolute_url(), READER),
     "search/": (lambda site: "/search/?q=harbour", READER),
     "feeds/rss/": (lambda site: "/feeds/rss/", READER),
     "feeds/atom/": (lambda site: "/feeds/atom/", READER),

@@ -91,13 +91,14 @@ def wordpress_time(gmt: str, local: str = "") -> datetime | None:
 
 
 def readable_slug(slug: str, fallback: str) -> str:
-    """A WordPress slug as this site's: percent-encoded letters decoded, through Django's
-    slugify; from `fallback` (a name) where that leaves nothing.
-
-    The site's addresses are ASCII slugs for now, so a slug in another script ("%d0%bd…",
-    "новости") comes out empty and the caller numbers it (#10 keeps them readable next).
-    """
-    return slugify(unquote(slug)) or slugify(fallback)
+    """A WordPress slug as this site's, readable: WordPress stores a slug in another script
+    percent-encoded ("%d0%bd%d0%be…"), which is decoded ("но…"); from `fallback` (a name)
+    where there is none."""
+    return (
+        slugify(unquote(slug), allow_unicode=True)
+        or slugify(fallback)
+        or slugify(fallback, allow_unicode=True)
+    )
 
 
 class ArticleImport:

@@ -187,3 +187,25 @@ def test_links_between_imported_posts_lead_to_the_new_addresses():
     assert f'<a href="{pumps}" rel' in linked
     assert f'<a href="{local}" rel' in linked
     assert '<a href="https://elsewhere.example/2024/03/02/pumps-fail/"' in linked
+
+
+def test_slugs_in_other_scripts_stay_readable_and_their_pages_open(client):
+    """WordPress stores "новости" as %d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8."""
+    run(
+        export(
+            category("%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8", "Новости"),
+            Post(
+                5,
+                "Мост открыт",
+                slug="%d0%bc%d0%be%d1%81%d1%82",
+                terms=[("category", "%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8", "Новости")],
+            ).xml(),
+        )
+    )
+    article = Article.objects.get(headline="Мост открыт")
+    assert (article.slug, article.section.slug) == ("мост", "новости")
+    assert article.get_absolute_url() == "/news/%D0%BC%D0%BE%D1%81%D1%82/"
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get(article.section.get_absolute_url()).status_code == 200
+    old = client.get("/%d0%bc%d0%be%d1%81%d1%82/")  # its old address, as a browser sends it
+    assert (old.status_code, old["Location"]) == (301, article.get_absolute_url())
