@@ -23,6 +23,7 @@ from .diffs import inline_diff
 from .forms import ArticleAdminForm
 from .html import body_text
 from .models import Article, Author, Byline, Image, RelatedLink, Section, Tag
+from .pages import Page
 from .redirects import Redirect
 
 
@@ -329,3 +330,13 @@ class RedirectAdmin(admin.ModelAdmin):
         return (
             redirect.article or redirect.section or redirect.tag or redirect.author or redirect.url
         )
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    """Pages outside the news (About us, Contact), at the addresses they are read at."""
+
+    list_display = ["title", "path", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "path"]
+    fields = ["title", "path", "is_published", "body"]

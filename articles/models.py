@@ -417,5 +417,6 @@ class RelatedLink(TypedText):
 
 
 # Kept beside the code that uses them (#10); imported here so that Django finds them.
+from .pages import Page  # noqa: E402, F401
 from .redirects import Redirect  # noqa: E402, F401
 from .wordpress.models import WordPressOrigin  # noqa: E402, F401

@@ -2,6 +2,7 @@ import hashlib
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -9,7 +10,7 @@ from newsportal.fragments import cache_get_quietly, cache_set_quietly, cached_by
 from newsportal.front_cache import shared_max_age, show
 
 from . import conf, meta
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, Page, Section, Tag
 from .pagination import ArchivePaginator
 from .related import related_items
 from .search import clean_query, search_articles
@@ -190,3 +191,19 @@ def search(request):
             "articles": page.object_list if page else [],
         },
     )
+
+
+def static_page(request, path):
+    """A page at an address no other page has ("About us" at /about/), or a 404.
+
+    Every unknown address comes here: with the database down, it stays the 404 it would
+    almost always be, not an outage page for an address that never existed.
+    """
+    try:
+        page = Page.objects.filter(path=f"/{path}", is_published=True).first()
+    except DatabaseError:
+        page = None
+    if page is None:
+        raise Http404("No page here.")
+    show(request, "sections", f"page-{page.pk}")
+    return render(request, "articles/page_detail.html", {"page": page})

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 
 from articles.news_sitemap import news_sitemap, robots_txt
 from articles.sitemaps import SITEMAPS
+from articles.views import static_page
 
 from .front_cache import shown_as
 from .media import media_file
@@ -59,3 +60,6 @@ if settings.SERVE_MEDIA:
             require_safe(media_file),
         )
     ]
+
+# Last: an address no other page has may be an editor's page, "About us" at /about/ (#10).
+urlpatterns += [path("<path:path>", require_safe(static_page), name="page")]

@@ -35,6 +35,8 @@ def import_export(
                 articles.author(record)
             elif isinstance(record, WPTerm):
                 articles.term(record)
+            elif record.post_type == "page":
+                articles.page(record)
             elif record.post_type == "attachment":
                 articles.attachment(record)
             elif record.post_type == "post":

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from articles.pages import Page
 from articles.redirects import Redirect
 from comments.models import ModerationDecision, ModerationRule
 from comments.tasks import notify_moderators
@@ -36,7 +37,7 @@ NEVER = {
     ("axes", "accessfailurelog", "add"),
 }
 # What each group may do with each model (besides the "never" set).
-ARTICLE_MODELS = {"article", "section", "tag", "author", "image", "redirect"}
+ARTICLE_MODELS = {"article", "section", "tag", "author", "image", "redirect", "page"}
 GRANTS = {
     "moderator": {
         ("comments", "comment"): {"changelist", "change", "history"},
@@ -58,6 +59,7 @@ def objects():
         ("articles", "author"): AuthorFactory(),
         ("articles", "image"): ImageFactory(),
         ("articles", "redirect"): Redirect.objects.create(old_path="/?p=1", article=article),
+        ("articles", "page"): Page.objects.create(title="About us", path="/about/"),
         ("comments", "comment"): comment,
         ("comments", "moderationrule"): ModerationRule.objects.create(kind="held_word", value="x"),
         ("comments", "moderationdecision"): ModerationDecision.objects.create(

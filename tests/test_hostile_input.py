@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from articles import html as article_html
 from articles.diffs import inline_diff
-from articles.models import Article, Author, Byline, Image, RelatedLink, Section, Tag
+from articles.models import Article, Author, Byline, Image, Page, RelatedLink, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.templatetags.articles import json_ld
 from comments.models import ArticleCommentPolicy, Comment, Mode
@@ -497,6 +497,7 @@ def public_pages(scene):
         "articles:author": {"slug": author.slug},
         "comments:post": {"article_id": str(article.pk)},
         "sitemap_section": {"section": "articles"},
+        "page": {"path": Page.objects.create(title="About us", path="/about/").path[1:]},
     }
     pages = []
     for name, route in _public_routes():

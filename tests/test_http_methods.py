@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver
 
+from articles.pages import Page
 from tests.comments.conftest import post_form
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory
 
@@ -45,6 +46,7 @@ ROUTES = {
     "feeds/rss/": (lambda site: "/feeds/rss/", READER),
     "feeds/atom/": (lambda site: "/feeds/atom/", READER),
     f"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$": (lambda site: site["media_url"], READER),
+    "<path:path>": (lambda site: site["page"].get_absolute_url(), READER),
 }
 REFUSED_METHODS = ["TRACE", "PUT", "PATCH", "DELETE", "PROPFIND", "CONNECT", "MKCOL", "BREW"]
 
@@ -74,6 +76,7 @@ def site():
         "tag": tag,
         "author": author,
         "media_url": f"{settings.MEDIA_URL}methods-probe.svg",
+        "page": Page.objects.create(title="About us", path="/about/"),
     }
     media_file.unlink()
 

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
-from articles.models import Article, Author, Byline, Image, Section, Tag
+from articles.models import Article, Author, Byline, Image, Page, Section, Tag
+from articles.pages import normal_path
 from articles.redirects import Redirect
 
 from .content import convert_body
@@ -317,6 +318,45 @@ class ArticleImport:
             [self._term("post_tag", t.slug, t.name) for t in item.terms if t.taxonomy == "post_tag"]
         )
         return article
+
+    @transaction.atomic
+    def page(self, item: WPItem) -> Page | None:
+        """A page ("About us") as a page of this site at the address it had."""
+        which = f"#{item.id} “{item.title or '(no title)'}”"
+        if item.status in SKIPPED_STATUSES:
+            self.report.skipped.append(("page", which, SKIPPED_STATUSES[item.status]))
+            return None
+        link = urlsplit(item.link)
+        if link.path not in ("", "/"):
+            path = unquote(link.path)
+        elif item.slug:
+            path = f"/{unquote(item.slug)}/"
+        else:
+            self.report.skipped.append(("page", which, "it has no address"))
+            return None
+        page = self._found(Page, "page", str(item.id))
+        created = page is None
+        page = page or Page()
+        body = convert_body(item.content, gallery=self._gallery)
+        values = {
+            "title": (item.title or "(no title)")[:200],
+            "path": self._unique(Page, "path", normal_path(path), 300, page),
+            "body": self.body_with_new_addresses(body.html),
+            "is_published": item.status == "publish" and not item.password,
+        }
+        self._save("pages", page, values, created=created)
+        self._remember("page", str(item.id), page)
+        _redirect({f"/?page_id={item.id}"}, url=page.path)
+        try:
+            answered_by = resolve(page.path).url_name
+        except Resolver404:
+            answered_by = None
+        if answered_by != "page":
+            self.report.notes.append(
+                f"page {which}: its address {page.path} is one of this site's own pages; "
+                "give it another in the admin (Articles → Pages)"
+            )
+        return page
 
     # --- pictures ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ class WordPressOrigin(models.Model):
         CATEGORY = "category", "category"
         TAG = "post_tag", "tag"
         POST = "post", "post"
+        PAGE = "page", "page"
         ATTACHMENT = "attachment", "attachment"
         # A file's path under wp-content/uploads, for the addresses in bodies.
         UPLOAD = "upload", "uploaded file"

@@ -117,3 +117,34 @@ def test_an_editors_own_redirect_leads_where_it_says(client, moved_site):
     assert client.get("/flood-special/")["Location"] == moved_site.section.get_absolute_url()
     assert client.get("/old-rss.xml")["Location"] == "/feeds/rss/"
     assert client.get("/never-was/").status_code == 404
+
+
+def test_wordpress_pages_are_pages_at_their_old_addresses(client):
+    report = import_export(
+        io.BytesIO(
+            export(
+                Post(
+                    40,
+                    "About us",
+                    post_type="page",
+                    slug="about",
+                    link="https://old.example.com/about/",
+                    content="We report on the harbour.\n\nSince 1998.",
+                ).xml(),
+                Post(41, "The team", post_type="page", slug="team",
+                     link="https://old.example.com/about/team/").xml(),
+                Post(42, "Unfinished page", post_type="page", slug="soon", status="draft").xml(),
+                Post(43, "Search tips", post_type="page", slug="search",
+                     link="https://old.example.com/search/").xml(),
+            )
+        )
+    )  # fmt: skip
+    about = client.get("/about/")
+    assert about.status_code == 200
+    page = about.content.decode()
+    assert "<h1>About us</h1>" in page
+    assert "<p>We report on the harbour.</p>\n<p>Since 1998.</p>" in page
+    assert client.get("/about/team/").status_code == 200
+    assert client.get("/?page_id=40")["Location"] == "/about/"
+    assert client.get("/soon/").status_code == 404  # a draft
+    assert "its address /search/ is one of this site's own pages" in "\n".join(report.lines())
