@@ -9,7 +9,8 @@ are skipped, counted.
 import html
 import ipaddress
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article, WordPressOrigin
@@ -61,24 +62,14 @@ class CommentImport:
             for comment in Comment.objects.filter(pk__in=known.values(), article=article)
         }
         by_id = {int(key): stored.get(pk) for key, pk in known.items()}
-        waiting = [c for c in item.comments if self._wanted(c, item)]
-        created: list[Comment] = []
-        while waiting:
-            ids = {c.id for c in waiting}
-            ready = [c for c in waiting if not c.parent or c.parent not in ids]
-            if not ready:  # a loop of replies (a corrupt file): the rest as new threads
-                ready = waiting
-            for record in ready:
-                if by_id.get(record.id) is not None:
-                    by_id[record.id] = self._comment(record, article, by_id)
-            # New ones a level of the threads at a time, in one statement: an archive's
-            # comments are most of an import (#10's benchmark).
-            new = [record for record in ready if by_id.get(record.id) is None]
-            created += self._insert(new, article, by_id)
-            done = {record.id for record in ready}
-            waiting = [c for c in waiting if c.id not in done]
-        if created:
-            self._finish_inserted(created)
+        records = [c for c in item.comments if self._wanted(c, item)]
+        new = [record for record in records if by_id.get(record.id) is None]
+        if new:
+            self._insert(new, article, by_id)
+        new_ids = {record.id for record in new}
+        for record in records:
+            if record.id not in new_ids:
+                by_id[record.id] = self._comment(record, article, by_id)
 
     def _wanted(self, record: WPComment, item: WPItem) -> bool:
         if record.type in NOT_READER_COMMENTS:
@@ -92,11 +83,6 @@ class CommentImport:
         return True
 
     def _values(self, record: WPComment, parent: Comment | None) -> dict:
-        if record.parent and parent is None:
-            self.report.notes.append(
-                f"comment #{record.id}: its parent #{record.parent} is not in the export; "
-                "imported as a new thread"
-            )
         url = record.url if record.url.startswith(("http://", "https://")) else ""
         return {
             "parent": parent,
@@ -108,36 +94,65 @@ class CommentImport:
             "ip_address": _address(record.ip),
         }
 
-    def _insert(self, records: list[WPComment], article: Article, by_id: dict) -> list[Comment]:
-        """New comments whose parents are stored, inserted together (save() and its signals
-        are not run: what they derive is set here, and the article purged once)."""
-        comments = []
+    def _insert(self, records: list[WPComment], article: Article, by_id: dict) -> None:
+        """A post's new comments in one statement, then their threads and dates in one more:
+        an archive's comments are most of an import (#10's benchmark). save() and its signals
+        are not run: what they derive is set here, and the article purged once."""
+        new_ids = {record.id for record in records}
+        parent_of: dict[int, int] = {}
         for record in records:
-            parent = by_id.get(record.parent) if record.parent else None
-            comment = Comment(article=article, **self._values(record, parent))
+            if record.parent in new_ids or by_id.get(record.parent) is not None:
+                parent_of[record.id] = record.parent
+            else:
+                parent_of[record.id] = 0
+                if record.parent:
+                    self.report.notes.append(
+                        f"comment #{record.id}: its parent #{record.parent} is not in the "
+                        "export; imported as a new thread"
+                    )
+        _break_loops(parent_of)
+        comments = [Comment(article=article, **self._values(r, None)) for r in records]
+        for comment in comments:
             comment.body_fingerprint = body_fingerprint(comment.body)
-            if parent is not None:
-                comment.depth = parent.depth + 1
-                comment.thread_id = parent.thread_id or parent.pk
-            comment.imported_when = wordpress_time(record.date_gmt, record.date)
-            comment.wordpress_id = record.id
-            comments.append(comment)
         Comment.objects.bulk_create(comments)
-        for comment in comments:
-            by_id[comment.wordpress_id] = comment
-            if comment.thread_id is None:
-                comment.thread_id = comment.pk
-        return comments
+        new = {record.id: comment for record, comment in zip(records, comments, strict=True)}
 
-    def _finish_inserted(self, comments: list[Comment]) -> None:
-        """Threads and dates (created_at is set on insert), origins, counts, the purge."""
+        def place(wordpress_id: int) -> tuple[int, int]:
+            """(thread, depth) of a new comment, from its parent's."""
+            comment = new[wordpress_id]
+            if comment.depth is None:
+                parent = parent_of[wordpress_id]
+                if not parent:
+                    comment.thread_id, comment.depth = comment.pk, 0
+                elif parent in new:
+                    comment.parent_id = new[parent].pk
+                    thread, depth = place(parent)
+                    comment.thread_id, comment.depth = thread, depth + 1
+                else:
+                    stored = by_id[parent]
+                    comment.parent_id = stored.pk
+                    comment.thread_id, comment.depth = (
+                        stored.thread_id or stored.pk,
+                        stored.depth + 1,
+                    )
+            return comment.thread_id, comment.depth
+
         for comment in comments:
-            comment.created_at = comment.imported_when or comment.created_at
-        Comment.objects.bulk_update(comments, ["thread", "created_at"])
+            comment.depth = None
+        for record in records:
+            place(record.id)
+        now = timezone.now()
+        dates = {r.id: wordpress_time(r.date_gmt, r.date) or now for r in records}
+        _update_placed(
+            [(c.pk, c.parent_id, c.thread_id, c.depth, dates[i]) for i, c in new.items()]
+        )
+        for wordpress_id, comment in new.items():
+            comment.created_at = dates[wordpress_id]
+            by_id[wordpress_id] = comment
         WordPressOrigin.objects.bulk_create(
             [
-                WordPressOrigin(site=self.site, kind=KIND, key=str(c.wordpress_id), object_id=c.pk)
-                for c in comments
+                WordPressOrigin(site=self.site, kind=KIND, key=str(i), object_id=c.pk)
+                for i, c in new.items()
             ],
             update_conflicts=True,
             unique_fields=["site", "kind", "key"],
@@ -145,7 +160,7 @@ class CommentImport:
         )
         self.report.created["comments"] += len(comments)
         if any(comment.status == Status.APPROVED for comment in comments):
-            purge({f"article-{comments[0].article_id}"})
+            purge({f"article-{article.pk}"})
 
     def _comment(self, record: WPComment, article: Article, by_id: dict) -> Comment:
         """A comment stored before, as the export has it now."""
@@ -163,3 +178,37 @@ class CommentImport:
             comment.created_at = when
         self.report.count("comments", "updated" if changed else "unchanged")
         return comment
+
+
+def _break_loops(parent_of: dict[int, int]) -> None:
+    """A loop of replies (a corrupt file) is cut where it closes: that comment starts a thread."""
+    for start in parent_of:
+        seen, current = {start}, parent_of[start]
+        while current in parent_of and current not in seen:
+            seen.add(current)
+            current = parent_of[current]
+        if current == start:
+            parent_of[start] = 0
+
+
+def _update_placed(rows: list[tuple]) -> None:
+    """(id, parent, thread, depth, created_at) of each comment, in one statement: created_at is
+    set to now on insert, and Django's bulk_update writes a CASE of every row, which costs more
+    than the insert itself. UPDATE … FROM (VALUES …) runs on SQLite 3.33+ and PostgreSQL, which
+    both name the columns column1, column2…"""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    parameters = [
+        value
+        for pk, parent, thread, depth, when in rows
+        for value in (pk, parent, thread, depth, connection.ops.adapt_datetimefield_value(when))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET parent_id = CAST(v.column2 AS INTEGER), "  # noqa: S608
+            "thread_id = CAST(v.column3 AS INTEGER), depth = CAST(v.column4 AS INTEGER), "
+            f"created_at = v.column5 FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
+            parameters,
+        )

@@ -12,9 +12,11 @@ personal and never stored by a shared cache.
 """
 
 import logging
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -121,13 +123,33 @@ def next_publication_time():
     return moment
 
 
+_batch = threading.local()
+
+
 def purge(keys: Iterable[str]) -> None:
     """Purge `keys` from the application's page cache and at every front cache, once the
     current transaction commits (at once if there is none). A cache that cannot be reached is
     logged, never an error for the editor."""
     keys = sorted(set(keys))
-    if keys:
+    if getattr(_batch, "keys", None) is not None:
+        _batch.keys.update(keys)
+    elif keys:
         transaction.on_commit(lambda: purge_now(keys), robust=True)
+
+
+@contextmanager
+def purges_together():
+    """Within the block, the keys to purge are gathered and purged once at its end: an import
+    of thousands of articles is one purge, not one an article."""
+    outermost = getattr(_batch, "keys", None) is None
+    if outermost:
+        _batch.keys = set()
+    try:
+        yield
+    finally:
+        if outermost:
+            keys, _batch.keys = _batch.keys, None
+            purge(keys)
 
 
 def purge_now(keys: list[str]) -> None:

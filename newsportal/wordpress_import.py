@@ -12,6 +12,8 @@ from articles.wordpress.importer import ArticleImport, Report
 from articles.wordpress.wxr import Site, WPAuthor, WPTerm, read_export
 from comments.wordpress import CommentImport
 
+from .front_cache import purges_together
+
 
 def import_export(
     source: BinaryIO,
@@ -26,7 +28,7 @@ def import_export(
     is called after each record."""
     report = Report()
     articles = comments = None
-    with transaction.atomic() if dry_run else nullcontext():
+    with purges_together(), transaction.atomic() if dry_run else nullcontext():
         for record in read_export(source):
             if isinstance(record, Site):
                 articles = ArticleImport(record, report, uploads)

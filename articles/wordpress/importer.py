@@ -313,7 +313,7 @@ class ArticleImport:
             content = item.content if self._gallery_waits else None
             self.unfinished.append((article.pk, thumbnail, content))
         _redirect(post_paths(item), article=article)
-        self._bylines(article, item.creator)
+        self._bylines(article, item.creator, created=created)
         article.tags.set(
             [self._term("post_tag", t.slug, t.name) for t in item.terms if t.taxonomy == "post_tag"]
         )
@@ -482,10 +482,13 @@ class ArticleImport:
                     article.save(update_fields=[*changed, "body_text"])
         self.unfinished = []
 
-    def _bylines(self, article: Article, login: str) -> None:
+    def _bylines(self, article: Article, login: str, *, created: bool) -> None:
         author = self.author_by_login(login)
         wanted = [author.pk] if author else []
-        if [b.author_id for b in article.bylines.all()] != wanted:
+        if created:
+            if author:
+                Byline.objects.create(article=article, author=author, position=0)
+        elif [b.author_id for b in article.bylines.all()] != wanted:
             article.bylines.all().delete()
             if author:
                 Byline.objects.create(article=article, author=author, position=0)

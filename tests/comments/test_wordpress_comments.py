@@ -100,3 +100,22 @@ def test_a_second_run_adds_no_comment_and_keeps_the_threads():
     assert Comment.objects.count() == 2
     assert Comment.objects.get(body="A reply").parent.body == "The first word"
     assert again.unchanged["comments"] == 2 and not again.created["comments"]
+
+
+def test_a_reply_to_a_missing_comment_or_a_loop_of_replies_still_imports():
+    """A corrupt file: a parent not in it, and two comments each the other's reply."""
+    report = import_export(
+        io.BytesIO(
+            post_with(
+                WPComment(5, "Orphan", parent=99),
+                WPComment(6, "Loop A", parent=7),
+                WPComment(7, "Loop B", parent=6),
+            )
+        )
+    )
+    assert Comment.objects.get(body="Orphan").parent is None
+    first, second = Comment.objects.filter(body__startswith="Loop").order_by("parent_id")
+    # Cut where it closed: one starts the thread, the other answers it.
+    assert (first.parent_id, second.parent_id) == (None, first.pk)
+    assert first.thread_id == second.thread_id == first.pk
+    assert "its parent #99 is not in the export" in "\n".join(report.lines())
