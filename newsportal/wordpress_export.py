@@ -14,7 +14,7 @@ from datetime import UTC
 from django.conf import settings
 from django.utils import timezone
 
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Page, Section, Tag
 from comments.models import Comment, Status
 
 WXR_VERSION = "1.2"
@@ -116,6 +116,8 @@ def export_site() -> Iterator[str]:
         for article in batch:
             yield _item(article, comments.get(article.pk, []))
         last = batch[-1].pk
+    for page in Page.objects.order_by("pk").iterator():
+        yield _page(page)
     yield "\n</channel>\n</rss>\n"
 
 
@@ -159,6 +161,33 @@ def _item(article: Article, comments: list[Comment]) -> str:
 		<wp:post_type>{cdata("post")}</wp:post_type>
 		<wp:post_password>{cdata("")}</wp:post_password>
 		<wp:is_sticky>{int(article.is_lead)}</wp:is_sticky>{categories}{comments_xml}
+	</item>"""
+
+
+# Pages and posts share WordPress's ids (wp_posts): pages are numbered after every article.
+PAGE_IDS_FROM = 1_000_000_000
+
+
+def _page(page: Page) -> str:
+    local, gmt = _date(page.updated_at)
+    body = _WORDPRESS_SHORTCODE.sub(lambda m: m.group(1) or f"[[{m.group(2)}]]", page.body)
+    slug = page.path.strip("/").rsplit("/", 1)[-1]
+    return f"""
+	<item>
+		<title>{cdata(page.title)}</title>
+		<link>{html.escape(_absolute(page.path))}</link>
+		<dc:creator>{cdata("")}</dc:creator>
+		<guid isPermaLink="false">{html.escape(_absolute(page.path))}</guid>
+		<content:encoded>{cdata(body)}</content:encoded>
+		<excerpt:encoded>{cdata("")}</excerpt:encoded>
+		<wp:post_id>{PAGE_IDS_FROM + page.pk}</wp:post_id>
+		<wp:post_date>{cdata(local)}</wp:post_date>
+		<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>
+		<wp:post_name>{cdata(slug)}</wp:post_name>
+		<wp:status>{cdata("publish" if page.is_published else "draft")}</wp:status>
+		<wp:post_parent>0</wp:post_parent>
+		<wp:post_type>{cdata("page")}</wp:post_type>
+		<wp:post_password>{cdata("")}</wp:post_password>
 	</item>"""
 
 

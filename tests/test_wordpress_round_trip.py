@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Author, Section, Tag, WordPressOrigin
+from articles.models import Article, Author, Page, Section, Tag, WordPressOrigin
 from articles.redirects import Redirect
 from articles.wordpress.wxr import WPItem, read_export
 from comments.models import Comment, Status
@@ -89,6 +89,8 @@ def newsroom(db):
     CommentFactory(article=lead, body="Waiting.", status=Status.PENDING)
     CommentFactory(article=lead, body="Buy pills", status=Status.SPAM)
     CommentFactory(article=lead, body="Rude.", status=Status.REJECTED)
+    Page.objects.create(title="About us", path="/about/team/", body="<p>Who we are.</p>")
+    Page.objects.create(title="Soon", path="/soon/", is_published=False)
     Comment.objects.filter(body="Agreed.").update(
         created_at=datetime(2024, 3, 2, 8, 0, 12, tzinfo=UTC)
     )
@@ -98,11 +100,13 @@ def test_import_export_import_keeps_every_article_and_comment(newsroom):
     before = snapshot()
     data = exported()
     # Everything is cleared, as on a new site, then the export is imported.
-    for model in (Comment, Redirect, WordPressOrigin, Article, Author, Section, Tag):
+    pages_before = list(Page.objects.values_list("title", "path", "body", "is_published"))
+    for model in (Comment, Redirect, WordPressOrigin, Article, Author, Section, Tag, Page):
         model.objects.all().delete()
     report = import_export(io.BytesIO(data))
     after = snapshot()
     assert after == before
+    assert list(Page.objects.values_list("title", "path", "body", "is_published")) == pages_before
     assert report.skipped == []
     assert Author.objects.get(slug="amira").name == "Amira Þórsdóttir"
 
