@@ -45,3 +45,18 @@ def group_operation(group_name: str, permissions: list[tuple[str, str]]) -> migr
         apps.get_model("auth", "Group").objects.filter(name=group_name).delete()
 
     return migrations.RunPython(create, remove)
+
+
+def permissions_operation(
+    group_name: str, permissions: list[tuple[str, str]]
+) -> migrations.RunPython:
+    """The data-migration operation that gives an existing role's group more permissions (and
+    takes them back on the way back, leaving the group)."""
+
+    def grant(apps, schema_editor):
+        grant_group_permissions(apps, group_name, permissions)
+
+    def revoke(apps, schema_editor):
+        revoke_group_permissions(apps, group_name, permissions)
+
+    return migrations.RunPython(grant, revoke)
