@@ -4,6 +4,7 @@ addresses they had (a moved WordPress site's pages, #10), written by editors in 
 Answered by the last route of the site: any address no other page has is looked up here.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -34,8 +35,6 @@ class Page(TypedText):
         return self.title
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         self.path = normal_path(self.path)
         if self.path == "/":
             raise ValidationError({"path": "The front page's address is the home page's."})

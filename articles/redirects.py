@@ -8,6 +8,7 @@ redirect: the old path, with the page it leads to joined in.
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models
 from django.http import HttpResponsePermanentRedirect
 
@@ -61,8 +62,6 @@ class Redirect(models.Model):
         return self.old_path
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         targets = [self.article_id, self.section_id, self.tag_id, self.author_id, self.url]
         if sum(1 for target in targets if target) != 1:
             raise ValidationError("Choose one page for the old address to lead to.")

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
+from articles.html import body_text
 from articles.models import Article, Author, Byline, Image, Page, Section, Tag
 from articles.pages import normal_path
 from articles.redirects import Redirect
@@ -496,8 +497,6 @@ class ArticleImport:
 
 def _plain(html: str) -> str:
     """An excerpt as the standfirst's plain text."""
-    from articles.html import body_text
-
     return body_text(html).strip()
 
 
