@@ -165,9 +165,8 @@ class CommentImport:
     def _comment(self, record: WPComment, article: Article, by_id: dict) -> Comment:
         """A comment stored before, as the export has it now."""
         comment = by_id[record.id]
-        created = False
         values = self._values(record, by_id.get(record.parent) if record.parent else None)
-        changed = created or any(getattr(comment, k) != v for k, v in values.items())
+        changed = any(getattr(comment, k) != v for k, v in values.items())
         for name, value in values.items():
             setattr(comment, name, value)
         if changed:

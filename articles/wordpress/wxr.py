@@ -167,27 +167,31 @@ def _author(element: Element) -> WPAuthor:
     )
 
 
+# Each kind of channel term's element names: slug, name, parent's slug, description
+# (wp-admin/includes/export.php: wxr_cat_name, wxr_tag_name, wxr_term_name).
+_TERM_FIELDS = {
+    "wp:category": (
+        "wp:category_nicename",
+        "wp:cat_name",
+        "wp:category_parent",
+        "wp:category_description",
+    ),
+    "wp:tag": ("wp:tag_slug", "wp:tag_name", None, "wp:tag_description"),
+    "wp:term": ("wp:term_slug", "wp:term_name", "wp:term_parent", "wp:term_description"),
+}
+_TAXONOMIES = {"wp:category": "category", "wp:tag": "post_tag"}
+
+
 def _channel_term(element: Element, kind: str) -> WPTerm:
     texts = _texts(element)
-    if kind == "wp:category":
-        taxonomy, prefix, name = "category", "wp:category", "wp:cat_name"
-        parent = texts.get("wp:category_parent", "")
-    elif kind == "wp:tag":
-        taxonomy, prefix, name, parent = "post_tag", "wp:tag", "wp:tag_name", ""
-    else:
-        taxonomy, prefix, name = texts.get("wp:term_taxonomy", ""), "wp:term", "wp:term_name"
-        parent = texts.get("wp:term_parent", "")
+    slug, name, parent, description = _TERM_FIELDS[kind]
     return WPTerm(
-        taxonomy=taxonomy,
-        slug=texts.get(
-            f"{prefix}_slug" if kind != "wp:category" else "wp:category_nicename", ""
-        ).strip(),
+        taxonomy=_TAXONOMIES.get(kind) or texts.get("wp:term_taxonomy", "").strip(),
+        slug=texts.get(slug, "").strip(),
         name=texts.get(name, "").strip(),
         id=_number(texts.get("wp:term_id", "")) or None,
-        parent_slug=parent.strip(),
-        description=texts.get(
-            "wp:category_description" if kind == "wp:category" else f"{prefix}_description", ""
-        ).strip(),
+        parent_slug=texts.get(parent, "").strip() if parent else "",
+        description=texts.get(description, "").strip(),
     )
 
 

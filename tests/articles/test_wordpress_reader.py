@@ -183,3 +183,18 @@ def test_a_long_export_is_read_in_bounded_memory():
     assert len(large) > 30_000_000
     # Not the file: a few items' worth (the parser reads 64 KB at a time).
     assert peak(large) < 3 * peak(small) + 1_000_000
+
+
+def test_terms_of_other_taxonomies_are_read_with_their_taxonomy():
+    term = """
+	<wp:term>
+		<wp:term_id>9</wp:term_id>
+		<wp:term_taxonomy><![CDATA[series]]></wp:term_taxonomy>
+		<wp:term_slug><![CDATA[flood-diary]]></wp:term_slug>
+		<wp:term_parent><![CDATA[diaries]]></wp:term_parent>
+		<wp:term_name><![CDATA[Flood diary]]></wp:term_name>
+	</wp:term>"""
+    (_, read) = records(export(term))
+    assert read == WPTerm(
+        taxonomy="series", slug="flood-diary", name="Flood diary", id=9, parent_slug="diaries"
+    )
