@@ -78,6 +78,7 @@ class Author(TypedText):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(blank=True)
+    email = models.EmailField(blank=True, help_text="For the newsroom; never shown on the site.")
 
     class Meta:
         ordering = ["name"]

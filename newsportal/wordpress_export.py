@@ -1,7 +1,12 @@
 """The whole site as a WordPress export (WXR 1.2), so that it is never locked in (#10): bylines
-as authors, sections as categories, tags, articles as posts with their comments, threads and
-statuses, written as WordPress's own Tools → Export writes them (wp-admin/includes/export.php),
-which WordPress's importer and this site's read back.
+as authors, sections as categories, tags, pictures as attachments, articles as posts with their
+featured image and their comments, threads and statuses, written as WordPress's own Tools →
+Export writes them (wp-admin/includes/export.php), which WordPress's importer and this site's
+read back.
+
+An export holds no files, WordPress's neither: each attachment names its file by its address on
+this site, which WordPress's importer downloads, and by its place in the media folder
+(`_wp_attached_file`), where this site's importer reads it (`--uploads MEDIA_ROOT`).
 
 Written as a stream: one article and its comments in memory at a time.
 """
@@ -10,11 +15,13 @@ import html
 import re
 from collections.abc import Iterator
 from datetime import UTC
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from articles.models import Article, Author, Page, Section, Tag
+from articles.models import Article, Author, Image, Page, Section, Tag
 from comments.models import Comment, Status
 
 WXR_VERSION = "1.2"
@@ -33,6 +40,11 @@ _WORDPRESS_SHORTCODE = re.compile(
 # Invalid in XML 1.0; the site's texts drop them, but an export must never carry one.
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BATCH = 500
+# Pages and pictures share WordPress's ids (wp_posts) with posts: numbered after every article.
+PAGE_IDS_FROM = 1_000_000_000
+ATTACHMENT_IDS_FROM = 2_000_000_000
+# Where a picture's credit travels: WordPress keeps a meta key it does not know as it is.
+CREDIT_META_KEY = "_newsportal_credit"
 
 
 def cdata(text: str) -> str:
@@ -52,7 +64,20 @@ def _date(moment) -> tuple[str, str]:
 
 
 def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    """An address on this site as a whole URL (media may already be elsewhere: a CDN)."""
+    return path if urlsplit(path).scheme else f"{settings.SITE_URL}{path}"
+
+
+def _media_address() -> re.Pattern:
+    """A picture of this site in a body: its stored file or one of its renditions
+    (images/writing.py), at a relative or a whole address."""
+    return re.compile(
+        r'(?P<attribute>src|href)="(?:'
+        + re.escape(settings.SITE_URL)
+        + ")?"
+        + re.escape(settings.MEDIA_URL)
+        + r'(?:renditions/(?P<image>\d+)/[^"]*|(?P<file>[^"]*))"'
+    )
 
 
 def export_site() -> Iterator[str]:
@@ -82,7 +107,7 @@ def export_site() -> Iterator[str]:
 	<wp:author>
 		<wp:author_id>{author.pk}</wp:author_id>
 		<wp:author_login>{cdata(author.slug)}</wp:author_login>
-		<wp:author_email>{cdata("")}</wp:author_email>
+		<wp:author_email>{cdata(author.email)}</wp:author_email>
 		<wp:author_display_name>{cdata(author.name)}</wp:author_display_name>
 		<wp:author_first_name>{cdata("")}</wp:author_first_name>
 		<wp:author_last_name>{cdata("")}</wp:author_last_name>
@@ -103,6 +128,14 @@ def export_site() -> Iterator[str]:
 		<wp:tag_slug>{cdata(tag.slug)}</wp:tag_slug>
 		<wp:tag_name>{cdata(tag.name)}</wp:tag_name>
 	</wp:tag>"""
+    # Pictures before the posts that show them, as either importer reads them best.
+    featured_in = dict(
+        Article.objects.filter(featured_image__isnull=False)
+        .order_by("-pk")
+        .values_list("featured_image_id", "pk")
+    )
+    for image in Image.objects.order_by("pk").iterator():
+        yield _attachment(image, featured_in.get(image.pk, 0))
     articles = (
         Article.objects.select_related("section")
         .prefetch_related("tags", "bylines__author")
@@ -138,7 +171,10 @@ def _item(article: Article, comments: list[Comment]) -> str:
     published = article.published_at
     pub_date = published.strftime("%a, %d %b %Y %H:%M:%S +0000") if published else ""
     comments_xml = "".join(_comment(comment) for comment in comments)
-    body = _WORDPRESS_SHORTCODE.sub(lambda m: m.group(1) or f"[[{m.group(2)}]]", article.body)
+    body = _wordpress_body(article.body)
+    featured = ""
+    if article.featured_image_id:
+        featured = _meta("_thumbnail_id", str(ATTACHMENT_IDS_FROM + article.featured_image_id))
     return f"""
 	<item>
 		<title>{cdata(article.headline)}</title>
@@ -160,17 +196,13 @@ def _item(article: Article, comments: list[Comment]) -> str:
 		<wp:menu_order>0</wp:menu_order>
 		<wp:post_type>{cdata("post")}</wp:post_type>
 		<wp:post_password>{cdata("")}</wp:post_password>
-		<wp:is_sticky>{int(article.is_lead)}</wp:is_sticky>{categories}{comments_xml}
+		<wp:is_sticky>{int(article.is_lead)}</wp:is_sticky>{categories}{featured}{comments_xml}
 	</item>"""
-
-
-# Pages and posts share WordPress's ids (wp_posts): pages are numbered after every article.
-PAGE_IDS_FROM = 1_000_000_000
 
 
 def _page(page: Page) -> str:
     local, gmt = _date(page.updated_at)
-    body = _WORDPRESS_SHORTCODE.sub(lambda m: m.group(1) or f"[[{m.group(2)}]]", page.body)
+    body = _wordpress_body(page.body)
     slug = page.path.strip("/").rsplit("/", 1)[-1]
     return f"""
 	<item>
@@ -189,6 +221,66 @@ def _page(page: Page) -> str:
 		<wp:post_type>{cdata("page")}</wp:post_type>
 		<wp:post_password>{cdata("")}</wp:post_password>
 	</item>"""
+
+
+def _attachment(image: Image, parent: int) -> str:
+    """A picture as WordPress lists an upload: its file's address and place, its words."""
+    local, gmt = _date(image.created_at)
+    address = html.escape(_absolute(image.file.url))
+    meta = [
+        ("_wp_attached_file", image.file.name),
+        ("_wp_attachment_image_alt", image.alt_text),
+        (CREDIT_META_KEY, image.credit),
+    ]
+    return f"""
+	<item>
+		<title>{cdata(image.alt_text)}</title>
+		<link>{address}</link>
+		<dc:creator>{cdata("")}</dc:creator>
+		<guid isPermaLink="false">{address}</guid>
+		<content:encoded>{cdata("")}</content:encoded>
+		<excerpt:encoded>{cdata(html.escape(image.caption, quote=False))}</excerpt:encoded>
+		<wp:post_id>{ATTACHMENT_IDS_FROM + image.pk}</wp:post_id>
+		<wp:post_date>{cdata(local)}</wp:post_date>
+		<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>
+		<wp:post_name>{cdata(f"image-{image.pk}")}</wp:post_name>
+		<wp:status>{cdata("inherit")}</wp:status>
+		<wp:post_parent>{parent}</wp:post_parent>
+		<wp:post_type>{cdata("attachment")}</wp:post_type>
+		<wp:post_password>{cdata("")}</wp:post_password>
+		<wp:attachment_url>{cdata(_absolute(image.file.url))}</wp:attachment_url>{
+        "".join(_meta(key, value) for key, value in meta if value)
+    }
+	</item>"""
+
+
+def _meta(key: str, value: str) -> str:
+    return f"""
+		<wp:postmeta>
+			<wp:meta_key>{cdata(key)}</wp:meta_key>
+			<wp:meta_value>{cdata(value)}</wp:meta_value>
+		</wp:postmeta>"""
+
+
+def _wordpress_body(body: str) -> str:
+    """A body as WordPress should read it: its own shortcodes escaped; this site's pictures at
+    their attachments' addresses (a rendition's as its picture's file), which both importers
+    rewrite to the pictures they make of them."""
+    body = _WORDPRESS_SHORTCODE.sub(lambda m: m.group(1) or f"[[{m.group(2)}]]", body)
+    media = _media_address()
+    wanted = {int(m.group("image")) for m in media.finditer(body) if m.group("image")}
+    files = dict(Image.objects.filter(pk__in=wanted).values_list("pk", "file")) if wanted else {}
+
+    def file_address(match: re.Match) -> str:
+        if match.group("file") is not None:  # already escaped, as the body's text
+            address = _absolute(settings.MEDIA_URL + match.group("file"))
+        elif name := files.get(int(match.group("image"))):
+            address = html.escape(_absolute(default_storage.url(name)))
+        else:  # a picture deleted since: its address stays as it was
+            return match.group(0)
+        return f'{match.group("attribute")}="{address}"'
+
+    return media.sub(file_address, body)
 
 
 def _comment(comment: Comment) -> str:

@@ -2,18 +2,28 @@
 newsroom that leaves takes everything with it."""
 
 import io
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Author, Page, Section, Tag, WordPressOrigin
+from articles.models import Article, Author, Image, Page, Section, Tag, WordPressOrigin
 from articles.redirects import Redirect
 from articles.wordpress.wxr import WPItem, read_export
 from comments.models import Comment, Status
 from newsportal.wordpress_import import import_export
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    ImageFactory,
+    TagFactory,
+    jpeg_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +34,27 @@ def exported() -> bytes:
     return output.getvalue().encode()
 
 
+def picture(image: Image | None):
+    if image is None:
+        return None
+    return (image.alt_text, image.caption, image.credit, image.width, image.height)
+
+
+def pictures_named(body: str) -> str:
+    """A body with each picture's addresses (its file, any rendition) as the picture's words:
+    the same picture may be shown at another width after the move."""
+    for image in Image.objects.all():
+        addresses = [image.file.url] + [settings.MEDIA_URL + r["name"] for r in image.renditions]
+        for address in sorted(set(addresses), key=len, reverse=True):
+            body = body.replace(address, f"[picture {picture(image)}]")
+    return body
+
+
 def snapshot() -> dict:
     """What a reader and a moderator see of the site, independent of database ids."""
     articles = {}
-    for article in Article.objects.prefetch_related("tags", "bylines__author"):
+    articles_with_pictures = Article.objects.prefetch_related("tags", "bylines__author")
+    for article in articles_with_pictures.select_related("featured_image"):
         comments = {
             c.body: (
                 c.name,
@@ -43,7 +70,8 @@ def snapshot() -> dict:
         articles[article.slug] = {
             "headline": article.headline,
             "standfirst": article.standfirst,
-            "body": article.body,
+            "body": pictures_named(article.body),
+            "featured_image": picture(article.featured_image),
             "section": (article.section.slug, article.section.name),
             "tags": sorted((t.slug, t.name) for t in article.tags.all()),
             "bylines": [(a.slug, a.name) for a in article.byline_authors],
@@ -57,15 +85,30 @@ def snapshot() -> dict:
 
 @pytest.fixture
 def newsroom(db):
-    amira = AuthorFactory(name="Amira Þórsdóttir", slug="amira")
+    amira = AuthorFactory(name="Amira Þórsdóttir", slug="amira", email="amira@example.org")
+    dawn = ImageFactory(
+        file=ContentFile(jpeg_bytes(1200, 800, "#225588"), name="barrier.jpg"),
+        alt_text="The barrier at dawn",
+        caption="Before the tide & the storm",
+        credit="Þóra Photographer",
+    )
+    pumps = ImageFactory(
+        file=ContentFile(jpeg_bytes(900, 600, "#aa3322"), name="pumps.jpg"),
+        alt_text="The pumps",
+        caption="",
+        credit="",
+    )
     floods = TagFactory(name="Floods", slug="floods")
     lead = ArticleFactory(
         headline="Barrier holds & the pumps <fail>",
         standfirst="Overnight, the new wall took the tide. Then: [Update 3pm] more.",
         body=(
             "<p>The barrier held; ]]> is not a problem.</p>\n"
-            '<p>See <a href="https://example.org/?a[b]=1">the report</a> [caption] text.</p>'
+            '<p>See <a href="https://example.org/?a[b]=1">the report</a> [caption] text.</p>\n'
+            f'<figure><img src="{pumps.url_for_width(640)}" alt="The pumps" width="640">'
+            f'<figcaption><a href="{pumps.file.url}">Full size</a></figcaption></figure>'
         ),
+        featured_image=dawn,
         is_lead=True,
         published_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC),
     )
@@ -96,16 +139,30 @@ def newsroom(db):
     )
 
 
-def test_import_export_import_keeps_every_article_and_comment(newsroom):
+def test_import_export_import_keeps_every_article_and_comment(newsroom, tmp_path):
     before = snapshot()
     data = exported()
-    # Everything is cleared, as on a new site, then the export is imported.
+    # Everything is cleared, as on a new site, then the export is imported, with the old
+    # site's media folder as it would be copied over.
     pages_before = list(Page.objects.values_list("title", "path", "body", "is_published"))
-    for model in (Comment, Redirect, WordPressOrigin, Article, Author, Section, Tag, Page):
+    old_media = shutil.copytree(settings.MEDIA_ROOT, tmp_path / "old-media")
+    authors_before = list(Author.objects.values_list("slug", "name", "email"))
+    for model in (Comment, Redirect, WordPressOrigin, Article, Author, Section, Tag, Page, Image):
         model.objects.all().delete()
-    report = import_export(io.BytesIO(data))
+    report = import_export(io.BytesIO(data), uploads=old_media)
     after = snapshot()
+    lead = next(a for a in after.values() if a["is_lead"])
+    assert lead["featured_image"] == (
+        "The barrier at dawn",
+        "Before the tide & the storm",
+        "Þóra Photographer",
+        1200,
+        800,
+    )
+    assert "[picture ('The pumps', '', '', 900, 600)]" in lead["body"]
     assert after == before
+    assert Image.objects.count() == 2
+    assert list(Author.objects.values_list("slug", "name", "email")) == authors_before
     assert list(Page.objects.values_list("title", "path", "body", "is_published")) == pages_before
     assert report.skipped == []
     assert Author.objects.get(slug="amira").name == "Amira Þórsdóttir"
@@ -131,3 +188,29 @@ def test_the_export_is_what_wordpress_reads(newsroom):
     # WordPress's own shortcodes in the text are escaped, so WordPress shows them as text.
     assert "[[caption]] text" in lead.content
     assert 'href="https://example.org/?a[b]=1"' in lead.content
+
+
+def test_pictures_are_attachments_that_wordpress_downloads_and_posts_show(newsroom, settings):
+    settings.SITE_URL = "https://news.example"
+    items = [r for r in read_export(io.BytesIO(exported())) if isinstance(r, WPItem)]
+    attachments = {item.title: item for item in items if item.post_type == "attachment"}
+    lead = next(item for item in items if item.is_sticky)
+    dawn, pumps = (
+        Image.objects.get(alt_text="The barrier at dawn"),
+        Image.objects.get(alt_text="The pumps"),
+    )
+
+    # WordPress's importer downloads each picture from its address on this site.
+    attachment = attachments["The barrier at dawn"]
+    assert attachment.attachment_url == f"https://news.example{dawn.file.url}"
+    assert attachment.meta["_wp_attached_file"] == [dawn.file.name]
+    assert attachment.meta["_wp_attachment_image_alt"] == ["The barrier at dawn"]
+    assert attachment.excerpt == "Before the tide &amp; the storm"
+    assert attachment.parent == lead.id
+    # The lead's featured image is that attachment.
+    assert lead.meta["_thumbnail_id"] == [str(attachment.id)]
+    # A rendition in the body is written as its picture's file, the address WordPress's
+    # importer replaces with the copy it made.
+    assert f'src="https://news.example{pumps.file.url}"' in lead.content
+    assert f'href="https://news.example{pumps.file.url}"' in lead.content
+    assert "/renditions/" not in lead.content

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
@@ -48,6 +49,12 @@ UPLOAD_URL = re.compile(
     r"(?:https?://[^\s\"'<>]*?)?/wp-content/uploads/(?P<path>[^\s\"'<>?#]+?)"
     r"(?:-(?P<width>\d+)x\d+)?(?P<extension>\.[A-Za-z0-9]+)(?=[\s\"'<>?#]|$)"
 )
+
+# A picture or a link in a body; WordPress's name for a resized copy ("name-640x427.jpg").
+_ADDRESS_ATTRIBUTE = re.compile(r'(?P<attribute>src|href)="(?P<address>[^"]+)"')
+_RESIZED = re.compile(r"-(?P<width>\d+)x\d+(?=\.[A-Za-z0-9]+$)")
+# A picture still shown from a whole address: one of the export's, maybe, read later.
+_PICTURE_ELSEWHERE = re.compile(r'<img [^>]*src="https?://')
 
 
 @dataclass
@@ -117,6 +124,9 @@ class ArticleImport:
         # post's text where a gallery named pictures not read yet).
         self.unfinished: list[tuple[int, int, str | None]] = []
         self._gallery_waits = False
+        # Pictures by the address the export gives for their file, where that is not in
+        # wp-content/uploads; bodies that show them are rewritten after every attachment is read.
+        self._attachment_addresses: dict[str, Image] = {}
         # Each category's parent, by slug: its old address is /category/parent/child/.
         self.category_parents: dict[str, str] = {}
         # The feeds' addresses (wp-includes/rewrite.php; wp-rss2.php and wp-atom.php before 1.5).
@@ -189,7 +199,14 @@ class ArticleImport:
         )
         wanted = readable_slug(record.login, name) or f"author-{record.id or 1}"
         slug = self._unique(Author, "slug", wanted, 120, author)
-        self._save("authors", author, {"name": name[:120], "slug": slug}, created=created)
+        values = {"name": name[:120], "slug": slug}
+        if _is_email(record.email):
+            values["email"] = record.email
+        elif record.email:
+            self.report.notes.append(
+                f"author {record.login}: e-mail {record.email!r} is not an address, left out"
+            )
+        self._save("authors", author, values, created=created)
         self._remember("author", record.login, author)
         paths = {f"/author/{record.login}/", f"/author/{slugify(record.login)}/"}
         _redirect(paths | ({f"/?author={record.id}"} if record.id else set()), author=author)
@@ -309,6 +326,7 @@ class ArticleImport:
             (thumbnail and "featured_image" not in values)
             or self._gallery_waits
             or UPLOAD_URL.search(article.body)
+            or _PICTURE_ELSEWHERE.search(article.body)
             or self._links_waiting(article.body)
         ):
             content = item.content if self._gallery_waits else None
@@ -365,11 +383,13 @@ class ArticleImport:
     def attachment(self, item: WPItem) -> Image | None:
         """An attached picture, read from the uploads folder (never fetched over the network)."""
         which = f"#{item.id} “{item.title or item.attachment_url}”"
-        found = UPLOAD_URL.search(item.attachment_url or item.guid)
-        if not found:
-            self.report.skipped.append(("attachment", which, "not in wp-content/uploads"))
+        address = item.attachment_url or item.guid
+        relative = _uploaded_file(address, item.meta.get("_wp_attached_file", [""])[0])
+        if not relative:
+            self.report.skipped.append(
+                ("attachment", which, "its place in the uploads folder is not known")
+            )
             return None
-        relative = unquote(found.group("path") + found.group("extension"))
         if self.uploads is None:
             self.report.skipped.append(("attachment", which, "no --uploads folder was given"))
             return None
@@ -384,6 +404,7 @@ class ArticleImport:
         values = {
             "alt_text": (item.meta.get("_wp_attachment_image_alt", [""])[0] or item.title)[:250],
             "caption": _plain(item.excerpt)[:300] if item.excerpt.strip() else "",
+            "credit": _credit(item.meta)[:150],
         }
         if created:
             image = Image(**values)
@@ -400,7 +421,16 @@ class ArticleImport:
             self._save("images", image, values, created=False)
         self._remember("attachment", str(item.id), image)
         self._remember("upload", relative, image)
-        _redirect({f"/wp-content/uploads/{relative}"}, url=image.largest_url)
+        # Its old addresses: WordPress's own, and the one the export gives where that is
+        # elsewhere (a CDN, another site's media folder), which bodies that show it name.
+        old_paths = {f"/wp-content/uploads/{relative}"}
+        if not UPLOAD_URL.search(address):
+            self._attachment_addresses[address] = image
+            old_path = urlsplit(address).path
+            if address.startswith(self.site.rstrip("/") + "/") and old_path:
+                self._attachment_addresses[old_path] = image
+                old_paths.add(unquote(old_path))
+        _redirect(old_paths, url=image.largest_url)
         return image
 
     def _gallery(self, ids: list[int]) -> list[tuple[str, str, str]]:
@@ -416,8 +446,9 @@ class ArticleImport:
         return self._pictures_moved(self._links_moved(body))
 
     def _old_site_links(self):
+        """Links to the old site, whole or relative addresses."""
         base = re.escape(self.site.rstrip("/"))
-        return re.compile(rf'href="(?:{base})?(?P<path>/[^"#]*)(?P<fragment>#[^"]*)?"')
+        return re.compile(rf'href="(?P<site>{base})?(?P<path>/[^"#]*)(?P<fragment>#[^"]*)?"')
 
     def _links_moved(self, body: str) -> str:
         if not self.site:
@@ -440,13 +471,12 @@ class ArticleImport:
     def _links_waiting(self, body: str) -> bool:
         """Whether the body still links to the old site's pages (ones not imported yet)."""
         return bool(self.site) and any(
-            not m.group("path").startswith("/wp-content/uploads/")
+            m.group("site") and not m.group("path").startswith("/wp-content/uploads/")
             for m in self._old_site_links().finditer(body)
-            if m.group(0).startswith(f'href="{self.site.rstrip("/")}')
         )
 
     def _pictures_moved(self, body: str) -> str:
-        def new_address(match: re.Match) -> str:
+        def new_upload_address(match: re.Match) -> str:
             relative = unquote(match.group("path") + match.group("extension"))
             image = self._found(Image, "upload", relative)
             if image is None:
@@ -454,7 +484,21 @@ class ArticleImport:
             width = int(match.group("width") or 0)
             return image.url_for_width(width) if width else image.largest_url
 
-        return UPLOAD_URL.sub(new_address, body)
+        def new_address(match: re.Match) -> str:
+            address = html.unescape(match.group("address"))
+            image, width = self._attachment_addresses.get(address), 0
+            if image is None and (resized := _RESIZED.search(address)):
+                original = address[: resized.start()] + address[resized.end() :]
+                image, width = self._attachment_addresses.get(original), int(resized["width"])
+            if image is None:
+                return match.group(0)
+            new = image.url_for_width(width) if width else image.largest_url
+            return f'{match.group("attribute")}="{html.escape(new)}"'
+
+        body = UPLOAD_URL.sub(new_upload_address, body)
+        if self._attachment_addresses:
+            body = _ADDRESS_ATTRIBUTE.sub(new_address, body)
+        return body
 
     def finish(self) -> None:
         """What waited for attachments read after the posts: featured images and addresses."""
@@ -493,6 +537,36 @@ class ArticleImport:
             article.bylines.all().delete()
             if author:
                 Byline.objects.create(article=article, author=author, position=0)
+
+
+def _uploaded_file(address: str, attached_file: str) -> str:
+    """Where an attachment's file is in the uploads folder: the part of its address after
+    wp-content/uploads/, or else WordPress's record of it (`_wp_attached_file`: media moved to
+    another host, or a newsportal export, whose files are in its media folder)."""
+    if found := UPLOAD_URL.search(address):
+        return unquote(found.group("path") + found.group("extension"))
+    # Before WordPress 2.7 the record was the file's absolute path on the old server.
+    if attached_file and not attached_file.startswith("/"):
+        return attached_file
+    return ""
+
+
+def _credit(meta: dict[str, list[str]]) -> str:
+    """A picture's credit: newsportal's own key, or the one WordPress read from the file's
+    IPTC data into its serialised metadata (found in the text, never unserialised)."""
+    if credit := meta.get("_newsportal_credit", [""])[0]:
+        return credit
+    serialised = meta.get("_wp_attachment_metadata", [""])[0]
+    found = re.search(r'"credit";s:\d+:"([^"]*)";', serialised)
+    return found.group(1) if found else ""
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _plain(html: str) -> str:

@@ -60,6 +60,7 @@ def test_a_newsroom_export_becomes_bylines_sections_tags_and_articles():
 
     amira = Author.objects.get(slug="amira")
     assert amira.name == "Amira Þórsdóttir"
+    assert amira.email == "amira@example.org"
     assert set(Section.objects.values_list("slug", "name")) >= {
         ("news", "News"),
         ("local", "Local news"),
@@ -209,3 +210,21 @@ def test_slugs_in_other_scripts_stay_readable_and_their_pages_open(client):
     assert client.get(article.section.get_absolute_url()).status_code == 200
     old = client.get("/%d0%bc%d0%be%d1%81%d1%82/")  # its old address, as a browser sends it
     assert (old.status_code, old["Location"]) == (301, article.get_absolute_url())
+
+
+def test_an_authors_email_is_kept_for_the_newsroom_and_never_shown(client):
+    report = run(
+        export(
+            author(2, "amira", "Amira Þórsdóttir", "amira@example.org"),
+            author(3, "bo", "Bo", "not an address"),
+            Post(10, "Barrier holds", slug="barrier-holds", creator="amira").xml(),
+        )
+    )
+    amira = Author.objects.get(slug="amira")
+    assert (amira.email, Author.objects.get(slug="bo").email) == ("amira@example.org", "")
+    assert "author bo: e-mail 'not an address' is not an address, left out" in report.notes
+    for page in (amira.get_absolute_url(), Article.objects.get().get_absolute_url()):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert "Amira Þórsdóttir" in response.text
+        assert "amira@example.org" not in response.text

@@ -107,3 +107,36 @@ def test_without_an_uploads_folder_pictures_are_reported_not_fetched():
     reasons = {why for what, _, why in report.skipped if what == "attachment"}
     assert reasons == {"no --uploads folder was given"}
     assert "featured image #21 was not imported" in "\n".join(report.lines())
+
+
+def test_pictures_served_from_elsewhere_are_found_by_wordpress_record_of_their_file(uploads):
+    """Media offloaded to a CDN: the address says nothing of the folder; `_wp_attached_file`
+    does. The credit WordPress read from the file's IPTC data comes along."""
+    cdn = "https://cdn.example.net/media/2024/03/barrier.jpg"
+    metadata = 'a:2:{s:5:"width";i:1200;s:10:"image_meta";a:1:{s:6:"credit";s:9:"Ana Photo";}}'
+    picture = Post(
+        21,
+        "barrier",
+        post_type="attachment",
+        status="inherit",
+        attachment_url=cdn,
+        meta=[("_wp_attached_file", "2024/03/barrier.jpg"), ("_wp_attachment_metadata", metadata)],
+    )
+    unknown = Post(22, "nowhere", post_type="attachment", status="inherit", attachment_url=cdn)
+    body = (
+        f'<p><img src="{cdn}" alt="The barrier"></p>'
+        '<p><img src="https://cdn.example.net/media/2024/03/barrier-640x427.jpg" alt="Smaller"></p>'
+    )
+    post = Post(10, "Barrier holds", slug="barrier-holds", content=body)
+    report = import_export(
+        io.BytesIO(export(post.xml(), picture.xml(), unknown.xml())), uploads=uploads
+    )
+
+    image = Image.objects.get()
+    assert (image.width, image.credit) == (1200, "Ana Photo")
+    body = Article.objects.get().body
+    assert f'src="{image.largest_url}" alt="The barrier"' in body
+    assert f'src="{image.url_for_width(640)}" alt="Smaller"' in body
+    assert "cdn.example.net" not in body
+    skipped = {which: why for what, which, why in report.skipped if what == "attachment"}
+    assert skipped == {"#22 “nowhere”": "its place in the uploads folder is not known"}

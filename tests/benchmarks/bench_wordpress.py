@@ -4,7 +4,8 @@ the importer's peak memory (its resident set, read from the kernel when it exits
 
     .venv/bin/python -m tests.benchmarks.bench_wordpress [--posts 10000] [--comments 100000]
 
-Target (the issue's): under 3 minutes on SQLite on a 2-core machine, memory bounded.
+Target (the issue's): under 3 minutes on SQLite on a 2-core machine, memory bounded. Then, in
+the imported site, what answering old addresses costs ordinary pages: none, to be measured.
 """
 
 import argparse
@@ -86,6 +87,75 @@ call_command("import_wordpress", sys.argv[1])
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
+# In the imported site: ordinary pages with and without the middleware that answers old
+# addresses, alternated, and the old addresses themselves; medians in ms.
+REDIRECT_COST = """
+import json, statistics, sys, time
+import django
+django.setup()
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from articles.models import Article
+from articles.redirects import Redirect
+import logging
+logging.disable(logging.WARNING)  # the 404s below are on purpose
+setup_test_environment()
+# Every page rendered, none from a cache: the middleware's cost beside a whole page's.
+override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+).enable()
+client = Client()
+middle = Article.objects.published().order_by("pk")[Article.objects.count() // 2]
+pages = ["/", middle.get_absolute_url(), middle.section.get_absolute_url(), "/no/such/page/"]
+without = [m for m in settings.MIDDLEWARE if not m.endswith("OldAddressMiddleware")]
+times = {(page, variant): [] for page in pages for variant in ("with", "without")}
+for page in pages:
+    client.get(page)
+for turn in range(int(sys.argv[1])):
+    for page in pages:
+        variants = ("with", "without") if turn % 2 else ("without", "with")
+        for variant in variants:
+            middleware = settings.MIDDLEWARE if variant == "with" else without
+            with override_settings(MIDDLEWARE=middleware):
+                started = time.perf_counter()
+                client.get(page)
+                times[(page, variant)].append((time.perf_counter() - started) * 1000)
+medians = {key: statistics.median(values) for key, values in times.items()}
+old = ["/?p=%d" % (Article.objects.count() // 2), "/2024/03/01/no-such-story/"]
+old += list(Redirect.objects.filter(article__isnull=False).values_list("old_path", flat=True)[:3])
+redirect_ms, queries = [], []
+for _ in range(int(sys.argv[1])):
+    for path in old:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.get(path)
+            redirect_ms.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured))
+print(json.dumps({
+    "redirects": Redirect.objects.count(),
+    "pages": {
+        page: [round(medians[(page, "with")], 2), round(medians[(page, "without")], 2)]
+        for page in pages
+    },
+    "old_address_ms": statistics.median(redirect_ms),
+    "old_address_queries": max(queries),
+}))
+"""
+
+
+def redirect_cost(env: dict, rounds: int = 40) -> dict:
+    answer = subprocess.run(  # noqa: S603  (our own script)
+        [sys.executable, "-c", REDIRECT_COST, str(rounds)],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsportal.settings"},
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return json.loads(answer.strip().splitlines()[-1])
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -134,6 +204,19 @@ def main(argv=None) -> int:
         f"\nimport of {arguments.posts:,} posts and {arguments.comments:,} comments on SQLite: "
         f"{seconds:.0f} s (target < 180 s: {verdict}); importer's peak memory "
         f"{peak_mb:.0f} MB for a {figures['export_mb']:.0f} MB file"
+    )
+    cost = redirect_cost(env)
+    figures["redirect_cost"] = cost
+    print(
+        f"\nold addresses ({cost['redirects']:,} redirects stored), medians of requests "
+        "alternated in one process, with the redirect middleware / without it:"
+    )
+    for page, (with_it, without_it) in cost["pages"].items():
+        print(f"  {page:<40} {with_it:6.1f} ms / {without_it:6.1f} ms")
+    print(
+        f"an old address answers its 301 in {cost['old_address_ms']:.1f} ms "
+        f"({cost['old_address_queries']} queries at most: a page's own that found nothing, and the "
+        "redirect's)"
     )
     output = BASE_DIR / ".bench" / "bench-import.json"
     output.parent.mkdir(exist_ok=True)
