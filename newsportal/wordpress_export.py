@@ -103,15 +103,16 @@ def export_site() -> Iterator[str]:
 	<wp:base_blog_url>{html.escape(settings.SITE_URL)}</wp:base_blog_url>
 """
     for author in Author.objects.order_by("pk").iterator():
-        yield f"""
-	<wp:author>
-		<wp:author_id>{author.pk}</wp:author_id>
-		<wp:author_login>{cdata(author.slug)}</wp:author_login>
-		<wp:author_email>{cdata(author.email)}</wp:author_email>
-		<wp:author_display_name>{cdata(author.name)}</wp:author_display_name>
-		<wp:author_first_name>{cdata("")}</wp:author_first_name>
-		<wp:author_last_name>{cdata("")}</wp:author_last_name>
-	</wp:author>"""
+        # On one line, as WordPress writes it: its importer's fallback parser
+        # (class-wxr-parser-regex.php) reads an author from one line only.
+        yield (
+            f"\n\t<wp:author><wp:author_id>{author.pk}</wp:author_id>"
+            f"<wp:author_login>{cdata(author.slug)}</wp:author_login>"
+            f"<wp:author_email>{cdata(author.email)}</wp:author_email>"
+            f"<wp:author_display_name>{cdata(author.name)}</wp:author_display_name>"
+            f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
+            f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>"
+        )
     for section in Section.objects.order_by("pk").iterator():
         yield f"""
 	<wp:category>
@@ -215,11 +216,15 @@ def _page(page: Page) -> str:
 		<wp:post_id>{PAGE_IDS_FROM + page.pk}</wp:post_id>
 		<wp:post_date>{cdata(local)}</wp:post_date>
 		<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>
+		<wp:comment_status>{cdata("closed")}</wp:comment_status>
+		<wp:ping_status>{cdata("closed")}</wp:ping_status>
 		<wp:post_name>{cdata(slug)}</wp:post_name>
 		<wp:status>{cdata("publish" if page.is_published else "draft")}</wp:status>
 		<wp:post_parent>0</wp:post_parent>
+		<wp:menu_order>0</wp:menu_order>
 		<wp:post_type>{cdata("page")}</wp:post_type>
 		<wp:post_password>{cdata("")}</wp:post_password>
+		<wp:is_sticky>0</wp:is_sticky>
 	</item>"""
 
 
@@ -243,11 +248,15 @@ def _attachment(image: Image, parent: int) -> str:
 		<wp:post_id>{ATTACHMENT_IDS_FROM + image.pk}</wp:post_id>
 		<wp:post_date>{cdata(local)}</wp:post_date>
 		<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>
+		<wp:comment_status>{cdata("closed")}</wp:comment_status>
+		<wp:ping_status>{cdata("closed")}</wp:ping_status>
 		<wp:post_name>{cdata(f"image-{image.pk}")}</wp:post_name>
 		<wp:status>{cdata("inherit")}</wp:status>
 		<wp:post_parent>{parent}</wp:post_parent>
+		<wp:menu_order>0</wp:menu_order>
 		<wp:post_type>{cdata("attachment")}</wp:post_type>
 		<wp:post_password>{cdata("")}</wp:post_password>
+		<wp:is_sticky>0</wp:is_sticky>
 		<wp:attachment_url>{cdata(_absolute(image.file.url))}</wp:attachment_url>{
         "".join(_meta(key, value) for key, value in meta if value)
     }

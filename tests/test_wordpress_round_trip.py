@@ -2,6 +2,7 @@
 newsroom that leaves takes everything with it."""
 
 import io
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -172,6 +173,10 @@ def test_the_export_is_what_wordpress_reads(newsroom):
     """WXR 1.2 with the fields WordPress's importer reads (class-wxr-parser-*.php)."""
     data = exported()
     assert b'xmlns:wp="http://wordpress.org/export/1.2/"' in data
+    # Each author on one line, as WordPress writes them: its importer's fallback parser
+    # (class-wxr-parser-regex.php) finds an author on one line or not at all.
+    one_line = re.findall(rb"^\t<wp:author>.*</wp:author>$", data, flags=re.MULTILINE)
+    assert len(one_line) == Author.objects.count() == 1
     items = [r for r in read_export(io.BytesIO(data)) if isinstance(r, WPItem)]
     by_title = {item.title: item for item in items}
     lead = by_title["Barrier holds & the pumps <fail>"]
