@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-import bench-tools clean css lighthouse backup restore pg-client soak
+.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-import bench-spam bench-tools clean css lighthouse backup restore pg-client soak
 
 help:
 	@echo "make run    install, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
@@ -26,6 +26,7 @@ help:
 	@echo "make soak   the stack under a crowd and faults, SQLite then PostgreSQL + Redis; README, Soak"
 	@echo "make backup / make restore BACKUP=dir  database and media, while the site serves; README, Backups"
 	@echo "make bench-import  a 10,000-post WordPress export imported on SQLite: time and memory"
+	@echo "make bench-spam  what the spam filter adds to a comment POST and takes per decision"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -130,6 +131,11 @@ bench: install bench-tools
 bench-pages: install
 	$(PY) -m tests.benchmarks.bench_pages
 	$(PY) -m tests.benchmarks.bench_images
+
+# The spam filter's cost (#11): what scoring adds to a comment POST, what learning from a
+# decision takes; in a throw-away test database (DATABASE_URL's server where it is set).
+bench-spam: install
+	$(PY) -m tests.benchmarks.bench_spam_filter
 
 # A WordPress export of 10,000 posts and 100,000 comments, written and imported into a new
 # SQLite database (README, "Moving from WordPress"): the time and the importer's peak memory.

@@ -3,20 +3,22 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from articles.admin import ArticleAdmin as BaseArticleAdmin
 from articles.models import Article
 from newsportal.params import whole_number
 
-from . import services
+from . import learning, services
+from .conf import setting
 from .forms import ModerationForm
 from .models import (
     ArticleCommentPolicy,
@@ -97,6 +99,33 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset.filter(article_id=chosen) if chosen else queryset
 
 
+class SpamLikelihoodFilter(admin.SimpleListFilter):
+    """The spam filter's guesses in bands: the moderators' hold threshold is the upper one."""
+
+    title = "spam filter's guess"
+    parameter_name = "spam"
+    FINE_BELOW = 0.3
+
+    def lookups(self, request, model_admin):
+        hold = setting("COMMENTS_SPAM_HOLD_LIKELIHOOD")
+        return [
+            ("likely", f"Likely spam ({hold:.0%} or more)"),
+            ("unsure", f"Unsure ({self.FINE_BELOW:.0%} to {hold:.0%})"),
+            ("fine", f"Likely fine (under {self.FINE_BELOW:.0%})"),
+            ("none", "Not guessed"),
+        ]
+
+    def queryset(self, request, queryset):
+        hold = setting("COMMENTS_SPAM_HOLD_LIKELIHOOD")
+        bands = {
+            "likely": Q(spam_likelihood__gte=hold),
+            "unsure": Q(spam_likelihood__gte=self.FINE_BELOW, spam_likelihood__lt=hold),
+            "fine": Q(spam_likelihood__lt=self.FINE_BELOW),
+            "none": Q(spam_likelihood__isnull=True),
+        }
+        return queryset.filter(bands[self.value()]) if self.value() in bands else queryset
+
+
 # The long texts of an article, which the queue's rows never show.
 ARTICLE_TEXT = ["standfirst", "body", "body_text", "correction"]
 
@@ -111,6 +140,7 @@ class CommentAdmin(admin.ModelAdmin):
         "email",
         "ip_address",
         "reason_column",
+        "spam_column",
         "age_column",
         "status",
     ]
@@ -118,6 +148,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         "held_reason",
+        SpamLikelihoodFilter,
         ArticleFilter,
         "created_at",
     ]
@@ -139,7 +170,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/comments/comment/change_form.html"
     fieldsets = [
-        (None, {"fields": ["status", "reason_column", "article_column", "parent"]}),
+        (None, {"fields": ["status", "reason_column", "spam_guess", "article_column", "parent"]}),
         ("Comment", {"fields": ["body", "moderation_note"]}),
         ("Commenter", {"fields": ["name", "email", "url", "ip_address", "user_agent"]}),
         ("When", {"fields": ["created_at"]}),
@@ -147,6 +178,7 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = [
         "status",
         "reason_column",
+        "spam_guess",
         "article_column",
         "parent",
         "name",
@@ -174,6 +206,44 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Reason held", ordering="held_reason")
     def reason_column(self, comment):
         return comment.reason or "—"
+
+    @admin.display(
+        description="Spam",
+        ordering=F("spam_likelihood").desc(nulls_last=True),  # "most likely spam first"
+    )
+    def spam_column(self, comment):
+        if comment.spam_likelihood is None:
+            return "—"
+        reasons = "; ".join(
+            f"{learning.describe(signal)} ({weight:+.1f})"
+            for signal, weight in comment.spam_reasons
+        )
+        return format_html(
+            '<span class="spam-likelihood" title="{}">{}</span>',
+            reasons,
+            learning.percent(comment.spam_likelihood),
+        )
+
+    @admin.display(description="Spam filter's guess")
+    def spam_guess(self, comment):
+        """The likelihood and each signal that weighed most, for and against."""
+        if comment.spam_likelihood is None:
+            return "None: the filter had too few decisions to learn from when it arrived."
+        return format_html(
+            '{} likely to be spam. <ul class="spam-reasons">{}</ul>',
+            learning.percent(comment.spam_likelihood).capitalize(),
+            format_html_join(
+                "",
+                '<li>{} <span class="weight">{}</span></li>',
+                (
+                    (
+                        learning.describe(signal),
+                        f"{'towards spam' if weight > 0 else 'against spam'} ({weight:+.1f})",
+                    )
+                    for signal, weight in comment.spam_reasons
+                ),
+            ),
+        )
 
     @admin.display(description="Age", ordering="created_at")
     def age_column(self, comment, now=None):
@@ -228,6 +298,9 @@ class CommentAdmin(admin.ModelAdmin):
             "reason_column": lambda comment: format_html(
                 '<td class="field-reason_column">{}</td>', self.reason_column(comment)
             ),
+            "spam_column": lambda comment: format_html(
+                '<td class="field-spam_column">{}</td>', self.spam_column(comment)
+            ),
             "age_column": lambda comment: format_html(
                 '<td class="field-age_column">{}</td>', self.age_column(comment, now)
             ),
@@ -270,9 +343,15 @@ class CommentAdmin(admin.ModelAdmin):
         shown = counts.get(current)
         if shown and not shown.estimated and set(request.GET) <= {"status__exact", "p", "o"}:
             request.queue_count = shown.number
-        return super().changelist_view(
-            request, extra_context={**(extra_context or {}), "status_tabs": tabs}
-        )
+        # The "Spam" column's number for ?o=, where the changelist counts the checkbox too.
+        checkbox = 1 if self.get_actions(request) else 0
+        spam_order = checkbox + list(self.get_list_display(request)).index("spam_column")
+        context = {
+            "status_tabs": tabs,
+            "spam_filter": learning.knowledge(),
+            "spam_order": spam_order,
+        }
+        return super().changelist_view(request, extra_context={**(extra_context or {}), **context})
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "parent")
@@ -378,6 +457,11 @@ class CommentAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "spam-filter/",
+                self.admin_site.admin_view(self.spam_filter_view),
+                name="comments_spam_filter",
+            ),
+            path(
                 # Any text may stand where the id goes; the view answers 404 for all but a
                 # saved decision's number (an int converter sent "abc" to a confusing redirect).
                 "decision/<str:decision_id>/undo/",
@@ -386,6 +470,31 @@ class CommentAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def spam_filter_view(self, request):
+        """What the filter has learned, its record, and retraining it from scratch."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            knowledge = learning.retrain()
+            self.message_user(
+                request,
+                f"The spam filter learned again from every decision: {knowledge.spam} comments "
+                f"judged spam, {knowledge.ham} approved.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Spam filter",
+            "opts": self.opts,
+            "knowledge": learning.knowledge(),
+            "record": learning.record(),
+            "least": setting("COMMENTS_SPAM_FILTER_MIN_DECISIONS"),
+            "hold_percent": round(setting("COMMENTS_SPAM_HOLD_LIKELIHOOD") * 100),
+            "bin_percent": round(setting("COMMENTS_SPAM_LIKELIHOOD") * 100),
+        }
+        return TemplateResponse(request, "admin/comments/comment/spam_filter.html", context)
 
     def undo_view(self, request, decision_id):
         decision_pk = whole_number(decision_id)

@@ -33,6 +33,13 @@ DEFAULTS = {
     "COMMENTS_IP_RETENTION_DAYS": 90,
     # Moderators get one mail per this window, however many comments arrive in it.
     "COMMENTS_NOTIFY_DELAY_SECONDS": 300,
+    # The spam filter the moderators' decisions train (learning.py) guesses only once it has
+    # learned from this many comments judged spam and as many approved.
+    "COMMENTS_SPAM_FILTER_MIN_DECISIONS": 10,
+    # A comment the filter finds at least this likely to be spam is held ("likely spam"),
+    # whatever the moderation mode; at least the second, it goes to spam.
+    "COMMENTS_SPAM_HOLD_LIKELIHOOD": 0.7,
+    "COMMENTS_SPAM_LIKELIHOOD": 0.98,
 }
 
 # WordPress's limits (wp_get_comment_fields_max_lengths in wp-includes/comment.php).

@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from articles.models import Article
@@ -36,6 +37,7 @@ class HoldReason(models.TextChoices):
     BLOCKED_EMAIL = "blocked_email", "Blocked email"
     BLOCKED_DOMAIN = "blocked_domain", "Blocked domain"
     BLOCKED_IP = "blocked_ip", "Blocked IP address"
+    LIKELY_SPAM = "likely_spam", "Likely spam"
 
 
 class Comment(models.Model):
@@ -80,6 +82,15 @@ class Comment(models.Model):
     # When moderators were told about this pending comment (batched mail).
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # The spam filter's guess when the comment arrived (learning.py): a likelihood from 0 to 1
+    # (None while the filter had too few decisions to learn from), the signals that weighed
+    # most, and every signal it saw, which the moderator's decision teaches it.
+    spam_likelihood = models.FloatField(null=True, blank=True, editable=False)
+    spam_reasons = models.JSONField(default=list, blank=True, editable=False)
+    spam_signals = models.JSONField(default=list, blank=True, editable=False)
+    # What the filter learned from this comment: "spam", "ham", or nothing yet.
+    learned_as = models.CharField(max_length=4, blank=True, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -96,6 +107,8 @@ class Comment(models.Model):
                 condition=models.Q(notified_at__isnull=True),
                 name="comment_unnotified_idx",
             ),
+            # A commenter's history on this site, by e-mail whatever its case.
+            models.Index(Lower("email"), name="comment_email_idx"),
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
 
@@ -261,3 +274,22 @@ class SpentFormToken(models.Model):
 
     def __str__(self):
         return self.nonce
+
+
+class SpamSignal(models.Model):
+    """What the moderators' decisions taught the spam filter about one signal (a word, a link's
+    domain, an e-mail domain, a fill time…): how many comments that showed it they judged spam
+    and how many they approved. The row named `TOTAL` counts the decisions themselves.
+
+    Counts, not a trained model's saved state: a decision changes a few dozen rows in two
+    statements, every worker reads the same rows, and nothing loaded can run code.
+    """
+
+    TOTAL = "*"
+
+    signal = models.CharField(max_length=120, unique=True)
+    spam = models.IntegerField(default=0)
+    ham = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.signal}: {self.spam} spam, {self.ham} approved"

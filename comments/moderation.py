@@ -7,7 +7,7 @@ why (and filter by it) instead of guessing.
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from . import learning
 from .conf import setting
 from .models import Comment, HoldReason, Mode, ModerationRule, Status
 from .text import BIDI_CONTROLS, INVISIBLE
@@ -27,6 +28,9 @@ class Verdict:
     status: str
     reason: str = ""
     detail: str = ""
+    # The spam filter's guess and the signals it read, kept on the comment.
+    guess: learning.Guess = learning.Guess(None, [])
+    signals: tuple[str, ...] = ()
 
 
 def article_mode(article: Article) -> str:
@@ -101,8 +105,37 @@ def assess(
     body: str,
     ip,
     author_comment_ids: Sequence[int] = (),
+    fill_seconds: float | None = None,
 ) -> Verdict:
-    """What happens to a new comment: spam, held for review (and why), or approved."""
+    """What happens to a new comment: spam, held for review (and why), or approved; with the
+    spam filter's guess, whatever decided."""
+    signals = learning.signals_of(
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        history=learning.author_history(email),
+        fill_seconds=fill_seconds,
+    )
+    guess = learning.guess(signals)
+    verdict = _verdict(
+        article=article,
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        ip=ip,
+        author_comment_ids=author_comment_ids,
+        likelihood=guess.likelihood,
+    )
+    if verdict.reason == HoldReason.LIKELY_SPAM:
+        verdict = replace(verdict, detail=guess.summary)
+    return replace(verdict, guess=guess, signals=tuple(signals))
+
+
+def _verdict(*, article, name, email, url, body, ip, author_comment_ids, likelihood) -> Verdict:
+    # The moderators' own rules first, then the filter: sure enough, it sends to spam; less
+    # sure, it holds, whatever the article's mode would have done.
     rules = list(ModerationRule.objects.all())
     verdicts = [
         verdict
@@ -113,12 +146,17 @@ def assess(
     for verdict in verdicts:
         if verdict.status == Status.SPAM:
             return verdict
+    likely = likelihood is not None and likelihood >= setting("COMMENTS_SPAM_HOLD_LIKELIHOOD")
+    if likely and likelihood >= setting("COMMENTS_SPAM_LIKELIHOOD"):
+        return Verdict(Status.SPAM, HoldReason.LIKELY_SPAM)
     if verdicts:
         return verdicts[0]
 
     links = count_links(body) + count_links(name)
     if links > setting("COMMENTS_MAX_LINKS"):
         return Verdict(Status.PENDING, HoldReason.LINKS, f"{links} links")
+    if likely:
+        return Verdict(Status.PENDING, HoldReason.LIKELY_SPAM)
 
     if article_mode(article) == Mode.KNOWN:
         # Known means: this browser posted an approved comment under this e-mail before. The

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import moderation
+from . import learning, moderation
 from .conf import setting
 from .models import Comment, ModerationDecision, Status
 
@@ -25,6 +25,7 @@ def comment_submit(
     ip_address: str | None = None,
     user_agent: str = "",
     author_comment_ids: Sequence[int] = (),
+    fill_seconds: float | None = None,
 ) -> Comment:
     """Store a reader's comment with the status and reason the moderation policy gives it.
 
@@ -48,6 +49,7 @@ def comment_submit(
         body=body,
         ip=ip_address,
         author_comment_ids=author_comment_ids,
+        fill_seconds=fill_seconds,
     )
     comment = Comment(
         article=article,
@@ -61,6 +63,9 @@ def comment_submit(
         held_detail=verdict.detail[:200],
         ip_address=ip_address,
         user_agent=user_agent[:500],
+        spam_likelihood=verdict.guess.likelihood,
+        spam_reasons=verdict.guess.reasons,
+        spam_signals=list(verdict.signals),
     )
     # The article and parent were passed in as rows already read: checking that they exist
     # would cost a query apiece on every post.
@@ -101,6 +106,7 @@ def comment_moderate(
     )
     comment.status = to_status
     comment.save(update_fields=["status"])
+    learning.learn(comment)
     return decision
 
 
@@ -166,6 +172,7 @@ def decision_undo(*, decision: ModerationDecision, moderator=None) -> Moderation
     undo.save()
     if fields:
         comment.save(update_fields=fields)
+    learning.learn(comment)
     return undo
 
 

@@ -84,6 +84,17 @@ def _nonce(token: str) -> str:
     return str(signing.TimestampSigner(salt=_SALT).unsign_object(token).get("n", ""))
 
 
+def fill_seconds(token: str) -> float | None:
+    """How long the reader took between the form's showing and its sending; None for a
+    confirmation step's token (it times the confirming) or one that cannot be read."""
+    try:
+        payload = signing.TimestampSigner(salt=_SALT).unsign_object(token)
+        issued = int(payload["t"])
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    return None if payload.get("c") else max(0.0, timezone.now().timestamp() - issued)
+
+
 def spend_token(token: str, comment) -> bool:
     """Record `token` as used, by `comment` (within the caller's transaction); False if it
     already was."""

@@ -121,6 +121,7 @@ def _store_comment(request, article, form, ip_address):
             ip_address=ip_address,
             user_agent=request.headers.get("User-Agent", ""),
             author_comment_ids=session.own_comment_ids(request),
+            fill_seconds=tokens.fill_seconds(form.cleaned_data["issued"]),
         )
         if not tokens.spend_token(form.cleaned_data["issued"], comment):
             raise ValidationError(tokens.SPENT, "token")
