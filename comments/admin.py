@@ -3,7 +3,7 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,10 +23,13 @@ from .forms import ModerationForm
 from .models import (
     ArticleCommentPolicy,
     Comment,
+    CommentReport,
+    HoldReason,
     ModerationDecision,
     ModerationRule,
     Status,
 )
+from .querysets import StatusCount
 
 
 class DecisionInline(admin.TabularInline):
@@ -126,6 +129,8 @@ class SpamLikelihoodFilter(admin.SimpleListFilter):
         return queryset.filter(bands[self.value()]) if self.value() in bands else queryset
 
 
+# What the queue shows of readers' reports: why.
+REPORT_REASONS = CommentReport.objects.only("comment", "reason")
 # The long texts of an article, which the queue's rows never show.
 ARTICLE_TEXT = ["standfirst", "body", "body_text", "correction"]
 
@@ -161,7 +166,12 @@ class CommentAdmin(admin.ModelAdmin):
     # No date_hierarchy: it reads the creation time of every comment in the list to offer its
     # years and months (30 ms for 30,000 pending); the "created at" filter offers the useful
     # ranges (today, past 7 days, this month, this year) for nothing.
-    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "mark_selected_as_spam",
+        "dismiss_reports_selected",
+    ]
     inlines = [DecisionInline]
     change_list_template = "admin/comments/comment/change_list.html"
 
@@ -205,7 +215,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Reason held", ordering="held_reason")
     def reason_column(self, comment):
-        return comment.reason or "—"
+        """Why it waits; and the readers' reports no moderator has answered yet."""
+        reports = ""
+        if comment.report_count and not comment.reports_dismissed:
+            reports = comment.report_summary
+        if comment.held_reason == HoldReason.REPORTED or not reports:
+            return comment.reason or "—"
+        return f"{comment.reason}; {reports}" if comment.reason else reports
 
     @admin.display(
         description="Spam",
@@ -336,8 +352,22 @@ class CommentAdmin(admin.ModelAdmin):
             }
             for value, label in Status.choices
         ]
+        reported = "reported" in request.GET
         tabs.append(
-            {"label": "All", "count": counts["all"], "url": "?all=1", "current": not current}
+            {
+                "label": "Reported",
+                "count": StatusCount(Comment.objects.reported().count()),
+                "url": "?reported=1",
+                "current": reported,
+            }
+        )
+        tabs.append(
+            {
+                "label": "All",
+                "count": counts["all"],
+                "url": "?all=1",
+                "current": not current and not reported,
+            }
         )
         # A tab alone (on any page, in any order) lists exactly the comments its count counted.
         shown = counts.get(current)
@@ -363,7 +393,7 @@ class CommentAdmin(admin.ModelAdmin):
         return paginator
 
     def lookup_allowed(self, lookup, value, request=None):
-        return lookup == "all" or super().lookup_allowed(lookup, value, request)
+        return lookup in ("all", "reported") or super().lookup_allowed(lookup, value, request)
 
     def get_changelist(self, request, **kwargs):
         changelist = super().get_changelist(request, **kwargs)
@@ -372,17 +402,23 @@ class CommentAdmin(admin.ModelAdmin):
             def get_filters_params(self, params=None):
                 params = super().get_filters_params(params)
                 params.pop("all", None)  # "All" tab: no status filter
+                params.pop("reported", None)  # "Reported" tab: its own filter, below
                 return params
 
             def get_queryset(self, request, exclude_parameters=None):
-                # The rows show the article's headline: not its body, nor the parent comment.
-                return (
+                # The rows show the article's headline: not its body, nor the parent comment;
+                # and the reasons readers reported them for.
+                queryset = (
                     super()
                     .get_queryset(request, exclude_parameters)
                     .select_related(None)
                     .select_related("article")
                     .defer(*(f"article__{name}" for name in ARTICLE_TEXT))
+                    .prefetch_related(Prefetch("reports", queryset=REPORT_REASONS))
                 )
+                if "reported" in request.GET:
+                    queryset = queryset & Comment.objects.reported()
+                return queryset
 
         return QueueChangeList
 
@@ -408,6 +444,21 @@ class CommentAdmin(admin.ModelAdmin):
     def mark_selected_as_spam(self, request, queryset):
         self._bulk(request, queryset, Status.SPAM, "Marked as spam:")
 
+    @admin.action(
+        description="Dismiss readers' reports (keep the comments up)", permissions=["moderate"]
+    )
+    def dismiss_reports_selected(self, request, queryset):
+        answered = 0
+        for comment in queryset.filter(report_count__gt=0, reports_dismissed=False):
+            services.comment_reports_dismiss(comment=comment, moderator=request.user)
+            answered += 1
+        self.message_user(
+            request,
+            f"Reports dismissed on {answered} comment{'s' if answered != 1 else ''}: "
+            "they stay up and take no more reports.",
+            messages.SUCCESS,
+        )
+
     # --- one comment ---------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -424,6 +475,14 @@ class CommentAdmin(admin.ModelAdmin):
             obj.refresh_from_db()
 
     def response_change(self, request, obj):
+        if "_dismiss_reports" in request.POST:
+            if not self.has_moderate_permission(request):
+                raise PermissionDenied
+            services.comment_reports_dismiss(comment=obj, moderator=request.user)
+            self.message_user(
+                request, f"Reports on the comment by {obj.name} dismissed.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(request.path)
         to_status = request.POST.get("_moderate")
         if to_status not in Status.values:
             return super().response_change(request, obj)

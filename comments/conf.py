@@ -40,6 +40,10 @@ DEFAULTS = {
     # whatever the moderation mode; at least the second, it goes to spam.
     "COMMENTS_SPAM_HOLD_LIKELIHOOD": 0.7,
     "COMMENTS_SPAM_LIKELIHOOD": 0.98,
+    # This many readers' reports hide an approved comment until a moderator looks at it.
+    "COMMENTS_REPORTS_TO_HIDE": 3,
+    # Reports an IP address may send per COMMENTS_RATE_WINDOW_SECONDS.
+    "COMMENTS_REPORT_RATE_LIMIT": 10,
 }
 
 # WordPress's limits (wp_get_comment_fields_max_lengths in wp-includes/comment.php).

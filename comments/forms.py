@@ -8,7 +8,7 @@ from newsportal.front_cache import is_personal
 from newsportal.plain_text import without_control_characters
 
 from . import conf, session, spam, text, tokens
-from .models import Comment
+from .models import Comment, CommentReport
 from .threads import reply_target
 
 # What undecodable bytes become when Django decodes a request.
@@ -242,3 +242,25 @@ class ModerationForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["body"]
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a comment: why, and a note if they want."""
+
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose why you are reporting this comment."},
+    )
+    note = forms.CharField(
+        label="Anything a moderator should know (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[text.refuse_hidden_characters],
+        error_messages={"max_length": "Please keep the note to %(limit_value)d characters."},
+    )
+
+    def clean_note(self):
+        return without_control_characters(self.cleaned_data["note"])

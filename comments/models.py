@@ -1,4 +1,5 @@
 import hashlib
+from collections import Counter
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +39,7 @@ class HoldReason(models.TextChoices):
     BLOCKED_DOMAIN = "blocked_domain", "Blocked domain"
     BLOCKED_IP = "blocked_ip", "Blocked IP address"
     LIKELY_SPAM = "likely_spam", "Likely spam"
+    REPORTED = "reported", "Reported by readers"
 
 
 class Comment(models.Model):
@@ -91,6 +93,11 @@ class Comment(models.Model):
     # What the filter learned from this comment: "spam", "ham", or nothing yet.
     learned_as = models.CharField(max_length=4, blank=True, editable=False)
 
+    # Readers' reports (CommentReport), counted here for the queue's "Reported" tab. Once a
+    # moderator dismisses them, the comment stays up and takes no more.
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    reports_dismissed = models.BooleanField(default=False, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -109,6 +116,12 @@ class Comment(models.Model):
             ),
             # A commenter's history on this site, by e-mail whatever its case.
             models.Index(Lower("email"), name="comment_email_idx"),
+            # The queue's "Reported" tab: comments with reports no moderator has dismissed.
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(report_count__gt=0, reports_dismissed=False),
+                name="comment_reported_idx",
+            ),
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
 
@@ -148,6 +161,23 @@ class Comment(models.Model):
             return ""
         label = HoldReason(self.held_reason).label
         return f"{label}: {self.held_detail}" if self.held_detail else label
+
+    @property
+    def report_summary(self) -> str:
+        """'3 reports: abusive or hateful ×2, spam', from its reports (prefetched in the queue)."""
+        counts = Counter(report.reason for report in self.reports.all())
+        total = sum(counts.values())
+        if not total:
+            return ""
+        reasons = ", ".join(
+            CommentReport.Reason(reason).label.lower() + (f" ×{n}" if n > 1 else "")
+            for reason, n in counts.most_common()
+        )
+        return f"{total} report{'s' if total != 1 else ''}: {reasons}"
+
+    @property
+    def can_be_reported(self) -> bool:
+        return self.status == Status.APPROVED and not self.reports_dismissed
 
     @property
     def can_be_replied_to(self) -> bool:
@@ -274,6 +304,32 @@ class SpentFormToken(models.Model):
 
     def __str__(self):
         return self.nonce
+
+
+class CommentReport(models.Model):
+    """A reader's report of an approved comment: why, and who (as a keyed hash, once each)."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.CharField(max_length=300, blank=True, validators=[text.refuse_hidden_characters])
+    # A keyed hash of the reader's address: one report per reader, and never the address.
+    reader = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader"], name="comment_report_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment}"
 
 
 class SpamSignal(models.Model):

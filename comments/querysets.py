@@ -27,6 +27,13 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status="pending")
 
+    def reported(self):
+        """Comments readers reported that still wait for a moderator's answer: shown, or hidden
+        by the reports, with the reports not dismissed."""
+        return self.filter(
+            report_count__gt=0, reports_dismissed=False, status__in=["approved", "pending"]
+        )
+
     def visible_to(self, own_ids=()):
         """Approved comments, plus the reader's own comments still awaiting moderation."""
         return self.filter(Q(status="approved") | Q(pk__in=list(own_ids), status="pending"))

@@ -4,14 +4,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article
 
 from . import learning, moderation
 from .conf import setting
-from .models import Comment, ModerationDecision, Status
+from .models import Comment, CommentReport, HoldReason, ModerationDecision, Status
 
 
 def comment_submit(
@@ -81,6 +81,76 @@ def comment_submit(
     return comment
 
 
+def comment_report(
+    *, comment: Comment, reader: str, reason: str, note: str = "", own_comment_ids=()
+) -> CommentReport:
+    """A reader's report of an approved comment, once per reader (`reader`: a keyed hash of
+    who they are). The COMMENTS_REPORTS_TO_HIDE-th reader's report hides the comment until a
+    moderator looks at it."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.pk in set(own_comment_ids):
+            raise ValidationError(
+                "This is your own comment. To take it back, ask a moderator.", code="own"
+            )
+        if not comment.can_be_reported:
+            raise ValidationError(
+                "This comment can no longer be reported: a moderator has already looked at it.",
+                code="closed",
+            )
+        report = CommentReport(comment=comment, reader=reader, reason=reason, note=note.strip())
+        report.full_clean(exclude=["comment"], validate_constraints=False)
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            raise ValidationError(
+                "You have already reported this comment. Thank you: a moderator will see it.",
+                code="again",
+            ) from None
+        comment.report_count += 1
+        fields = ["report_count"]
+        hidden = comment.report_count >= setting("COMMENTS_REPORTS_TO_HIDE")
+        if hidden:
+            summary = comment.report_summary
+            ModerationDecision.objects.create(
+                comment=comment,
+                from_status=comment.status,
+                to_status=Status.PENDING,
+                note=f"Hidden after readers' reports: {summary}"[:500],
+            )
+            comment.status = Status.PENDING
+            comment.held_reason = HoldReason.REPORTED
+            comment.held_detail = summary[:200]
+            fields += ["status", "held_reason", "held_detail"]
+        comment.save(update_fields=fields)
+    if hidden:
+        from .tasks import schedule_moderator_notification
+
+        transaction.on_commit(schedule_moderator_notification)
+    return report
+
+
+@transaction.atomic
+def comment_reports_dismiss(*, comment: Comment, moderator=None, note: str = ""):
+    """Keep a reported comment up: it is approved again if the reports hid it, and takes no
+    more reports."""
+    _require_moderator(moderator)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == Status.PENDING and comment.held_reason == HoldReason.REPORTED:
+        comment_moderate(
+            comment=comment,
+            to_status=Status.APPROVED,
+            moderator=moderator,
+            note=note or "Readers' reports dismissed",
+        )
+        comment.refresh_from_db()
+    if not comment.reports_dismissed:
+        comment.reports_dismissed = True
+        comment.save(update_fields=["reports_dismissed"])
+    return comment
+
+
 def _require_moderator(moderator) -> None:
     if moderator is not None and not moderator.has_perm("comments.moderate_comment"):
         raise PermissionDenied("Only moderators can moderate comments.")
@@ -104,8 +174,13 @@ def comment_moderate(
         to_status=to_status,
         note=note,
     )
+    fields = ["status"]
+    if to_status == Status.APPROVED and comment.held_reason == HoldReason.REPORTED:
+        # A moderator put back what readers' reports hid: those reports are answered.
+        comment.reports_dismissed = True
+        fields.append("reports_dismissed")
     comment.status = to_status
-    comment.save(update_fields=["status"])
+    comment.save(update_fields=fields)
     learning.learn(comment)
     return decision
 

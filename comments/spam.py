@@ -41,6 +41,16 @@ def rate_limit_wait(ip: str | None) -> int:
     )
 
 
+def report_rate_wait(ip: str | None) -> int:
+    """Count one report from `ip`: 0 if it may go ahead, else seconds to wait."""
+    return throttle_wait(
+        scope="report",
+        client=ip or "",
+        limit=setting("COMMENTS_REPORT_RATE_LIMIT"),
+        window=setting("COMMENTS_RATE_WINDOW_SECONDS"),
+    )
+
+
 def is_duplicate(*, article_id: int, email: str, body: str) -> bool:
     """The same words from the same email on the same article, already stored (spacing, case,
     punctuation and invisible characters aside)."""

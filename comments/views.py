@@ -3,19 +3,22 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
 from articles.views import article_detail
 
 from . import session, spam, tokens
-from .forms import CommentForm
-from .services import comment_submit
+from .forms import CommentForm, ReportForm
+from .models import Comment, Status
+from .services import comment_report, comment_submit
 from .threads import page_of
 
 RATE_LIMITED = (
@@ -159,3 +162,67 @@ def _failure(request, article, form, status=400):
     if status != 400:
         response.status_code = status
     return response
+
+
+REPORTED = "Thank you. A moderator will look at this comment."
+REPORTING_TOO_FAST = (
+    "You are sending reports faster than we can read them. Please wait %(seconds)s seconds."
+)
+
+
+def _reader_key(request) -> str:
+    """Who is reporting, as a keyed hash of their address: once per reader, never stored."""
+    key = salted_hmac("comments.report", spam.client_ip(request) or "unknown", algorithm="sha256")
+    return key.hexdigest()
+
+
+@csrf_exempt  # the origin check below does its work, as for the comment form
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def report_comment(request, comment_id):
+    """A reader reports an approved comment: this page without JavaScript, the comment's own
+    "Report" form with it (answered in JSON)."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
+        pk=comment_id,
+    )
+    shown = comment.status == Status.APPROVED
+    if request.method == "GET" and not shown:
+        raise Http404("No such comment.")  # a held comment's text stays with the moderators
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    done = False
+    if request.method == "POST":
+        if not _from_this_site(request):
+            form.is_valid()
+            form.add_error(None, ValidationError(FOREIGN_ORIGIN, "origin"))
+        elif form.is_valid():
+            wait = spam.report_rate_wait(spam.client_ip(request))
+            try:
+                if wait:
+                    raise ValidationError(REPORTING_TOO_FAST, "rate", {"seconds": wait})
+                comment_report(
+                    comment=comment,
+                    reader=_reader_key(request),
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    own_comment_ids=session.own_comment_ids(request),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                done = True
+    if _wants_json(request):
+        if done:
+            return JsonResponse({"ok": True, "message": REPORTED})
+        problems = [str(message) for messages in form.errors.values() for message in messages]
+        return JsonResponse({"ok": False, "message": " ".join(problems)}, status=400)
+    status = 400 if request.method == "POST" and not done else 200
+    context = {
+        "comment": comment,
+        "form": form,
+        "done": done,
+        "reported_message": REPORTED,
+        "can_be_reported": comment.can_be_reported,
+        "show_comment": shown or done,
+    }
+    return TemplateResponse(request, "comments/report.html", context, status=status)

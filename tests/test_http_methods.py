@@ -8,7 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from articles.pages import Page
 from tests.comments.conftest import post_form
-from tests.factories import ArticleFactory, AuthorFactory, TagFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,10 @@ ROUTES = {
         "POST, OPTIONS",
     ),
     "comments/token/": (lambda site: "/comments/token/", READER),
+    "comments/<int:comment_id>/report/": (
+        lambda site: f"/comments/{site['comment'].pk}/report/",
+        "GET, HEAD, POST, OPTIONS",
+    ),
     "": (lambda site: "/", READER),
     "news/<unicode_slug:slug>/": (lambda site: site["article"].get_absolute_url(), READER),
     "section/<unicode_slug:slug>/": (
@@ -77,6 +81,7 @@ def site():
         "author": author,
         "media_url": f"{settings.MEDIA_URL}methods-probe.svg",
         "page": Page.objects.create(title="About us", path="/about/"),
+        "comment": CommentFactory(article=article, status="approved"),
     }
     media_file.unlink()
 

@@ -8,7 +8,7 @@ from newsportal.fragments import cached_by_keys
 from newsportal.front_cache import is_personal
 from newsportal.params import whole_number
 
-from ..forms import CommentForm
+from ..forms import CommentForm, ReportForm
 from ..models import Comment
 from ..moderation import comments_open
 from ..session import own_comment_ids
@@ -89,7 +89,13 @@ def comments_section(context, article):
         thread, respond = render_thread(), render_form()
     return render_to_string(
         "comments/section.html",
-        {"thread": thread, "respond": respond, "comments_open": is_open, "form": form or {}},
+        {
+            "thread": thread,
+            "respond": respond,
+            "comments_open": is_open,
+            "form": form or {},
+            "report_form": ReportForm(),
+        },
     )
 
 

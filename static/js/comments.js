@@ -1,5 +1,64 @@
 /* Comments, progressively enhanced: the form works without this file; with it, replies open in
    place, posting happens without a page load, and a draft survives a closed tab or lost network. */
+// Reporting a comment: its "Report" link opens the report form in place and sends it without a
+// page load; without JavaScript the link leads to the same form on a page of its own.
+(() => {
+  "use strict";
+  const section = document.getElementById("comments");
+  const source = section && section.querySelector("[data-report-form-source] form");
+  if (!source) return;
+
+  function close(open) {
+    if (open) open.remove();
+  }
+
+  section.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-report]");
+    if (!link) return;
+    event.preventDefault();
+    const main = link.closest(".comment-main");
+    const already = main.querySelector("[data-report-form]");
+    close(section.querySelector(".comment-main [data-report-form]"));
+    if (already) return; // the link closes the form it opened
+    const form = source.cloneNode(true);
+    form.action = link.href;
+    main.append(form);
+    form.querySelector("input[type=radio]").focus();
+    form.addEventListener("submit", async (submitted) => {
+      submitted.preventDefault();
+      const button = form.querySelector("[type=submit]");
+      const problem = form.querySelector("[data-report-problem]");
+      button.disabled = true;
+      let reply;
+      try {
+        const response = await fetch(form.action, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+          credentials: "same-origin",
+        });
+        reply = await response.json();
+      } catch {
+        reply = { ok: false, message: "We could not reach the site. Please try again in a moment." };
+      }
+      button.disabled = false;
+      if (reply.ok) {
+        const thanks = document.createElement("p");
+        thanks.className = "report-thanks";
+        thanks.setAttribute("role", "status");
+        thanks.textContent = reply.message;
+        form.replaceWith(thanks);
+        link.remove();
+        return;
+      }
+      problem.textContent = reply.message;
+      problem.classList.remove("d-none");
+      problem.tabIndex = -1;
+      problem.focus();
+    });
+  });
+})();
+
 (() => {
   "use strict";
   const section = document.getElementById("comments");
