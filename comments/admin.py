@@ -102,6 +102,19 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset.filter(article_id=chosen) if chosen else queryset
 
 
+class EditorsPickFilter(admin.SimpleListFilter):
+    title = "editors' pick"
+    parameter_name = "pick"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Editors' picks")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(featured_at__isnull=False, status=Status.APPROVED)
+        return queryset
+
+
 class SpamLikelihoodFilter(admin.SimpleListFilter):
     """The spam filter's guesses in bands: the moderators' hold threshold is the upper one."""
 
@@ -148,11 +161,13 @@ class CommentAdmin(admin.ModelAdmin):
         "spam_column",
         "age_column",
         "status",
+        "pick_column",
     ]
     list_display_links = ["excerpt_column"]
     list_filter = [
         "status",
         "held_reason",
+        EditorsPickFilter,
         SpamLikelihoodFilter,
         ArticleFilter,
         "created_at",
@@ -171,6 +186,8 @@ class CommentAdmin(admin.ModelAdmin):
         "reject_selected",
         "mark_selected_as_spam",
         "dismiss_reports_selected",
+        "feature_selected",
+        "unfeature_selected",
     ]
     inlines = [DecisionInline]
     change_list_template = "admin/comments/comment/change_list.html"
@@ -204,6 +221,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt_column(self, comment):
         return comment.excerpt
+
+    @admin.display(description="Pick", ordering="featured_at")
+    def pick_column(self, comment):
+        return "Editors' pick" if comment.is_featured else "—"
 
     @admin.display(description="Article", ordering="article__headline")
     def article_column(self, comment):
@@ -319,6 +340,9 @@ class CommentAdmin(admin.ModelAdmin):
             ),
             "age_column": lambda comment: format_html(
                 '<td class="field-age_column">{}</td>', self.age_column(comment, now)
+            ),
+            "pick_column": lambda comment: format_html(
+                '<td class="field-pick_column">{}</td>', self.pick_column(comment)
             ),
             "status": lambda comment: format_html(
                 '<td class="field-status">{}</td>', comment.get_status_display()
@@ -459,6 +483,34 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description="Make editors' picks", permissions=["moderate"])
+    def feature_selected(self, request, queryset):
+        self._feature(request, queryset, featured=True)
+
+    @admin.action(description="Remove from editors' picks", permissions=["moderate"])
+    def unfeature_selected(self, request, queryset):
+        self._feature(request, queryset, featured=False)
+
+    def _feature(self, request, queryset, *, featured: bool):
+        changed = skipped = 0
+        for comment in queryset:
+            try:
+                decided = services.comment_feature(
+                    comment=comment, featured=featured, moderator=request.user
+                )
+            except ValidationError:
+                skipped += 1
+            else:
+                changed += bool(decided)
+        verb = "Made editors' picks" if featured else "Removed from editors' picks"
+        self.message_user(request, f"{verb}: {changed}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} not approved: only an approved comment can be an editors' pick.",
+                messages.WARNING,
+            )
+
     # --- one comment ---------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -475,6 +527,18 @@ class CommentAdmin(admin.ModelAdmin):
             obj.refresh_from_db()
 
     def response_change(self, request, obj):
+        if "_feature" in request.POST:
+            if not self.has_moderate_permission(request):
+                raise PermissionDenied
+            featured = request.POST["_feature"] == "1"
+            try:
+                services.comment_feature(comment=obj, featured=featured, moderator=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                done = "is now an editors' pick" if featured else "is no longer an editors' pick"
+                self.message_user(request, f"The comment by {obj.name} {done}.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
         if "_dismiss_reports" in request.POST:
             if not self.has_moderate_permission(request):
                 raise PermissionDenied

@@ -97,6 +97,8 @@ class Comment(models.Model):
     # moderator dismisses them, the comment stays up and takes no more.
     report_count = models.PositiveIntegerField(default=0, editable=False)
     reports_dismissed = models.BooleanField(default=False, editable=False)
+    # When a moderator made it an editors' pick: shown first, with a badge, and on its own.
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -141,7 +143,12 @@ class Comment(models.Model):
             type(self).objects.filter(pk=self.pk).update(thread=self.pk)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """Its permalink: the article's page that shows it, at the comment (threads.page_of)."""
+        return reverse("comments:permalink", kwargs={"comment_id": self.pk})
+
+    @property
+    def is_featured(self) -> bool:
+        return self.featured_at is not None and self.status == Status.APPROVED
 
     @property
     def excerpt(self) -> str:
@@ -242,6 +249,8 @@ class ModerationDecision(models.Model):
         STATUS = "status", "Status change"
         EDIT = "edit", "Edit (redaction)"
         UNDO = "undo", "Undo"
+        FEATURE = "feature", "Made an editors' pick"
+        UNFEATURE = "unfeature", "Removed from editors' picks"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
     moderator = models.ForeignKey(

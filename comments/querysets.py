@@ -27,6 +27,10 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status="pending")
 
+    def featured(self):
+        """Editors' picks that readers see: approved, in the order they were written."""
+        return self.approved().filter(featured_at__isnull=False).order_by("created_at", "pk")
+
     def reported(self):
         """Comments readers reported that still wait for a moderator's answer: shown, or hidden
         by the reports, with the reports not dismissed."""

@@ -151,6 +151,28 @@ def comment_reports_dismiss(*, comment: Comment, moderator=None, note: str = "")
     return comment
 
 
+@transaction.atomic
+def comment_feature(*, comment: Comment, featured: bool = True, moderator=None):
+    """Make an approved comment an editors' pick (or no longer one), logged."""
+    _require_moderator(moderator)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if featured and comment.status != Status.APPROVED:
+        raise ValidationError("Only an approved comment can be an editors' pick.", code="status")
+    if (comment.featured_at is not None) == featured:
+        return None
+    Action = ModerationDecision.Action
+    decision = ModerationDecision.objects.create(
+        comment=comment,
+        moderator=moderator,
+        action=Action.FEATURE if featured else Action.UNFEATURE,
+        from_status=comment.status,
+        to_status=comment.status,
+    )
+    comment.featured_at = timezone.now() if featured else None
+    comment.save(update_fields=["featured_at"])
+    return decision
+
+
 def _require_moderator(moderator) -> None:
     if moderator is not None and not moderator.has_perm("comments.moderate_comment"):
         raise PermissionDenied("Only moderators can moderate comments.")
@@ -241,6 +263,12 @@ def decision_undo(*, decision: ModerationDecision, moderator=None) -> Moderation
         undo.previous_body = comment.body
         comment.body = decision.previous_body
         fields.append("body")
+    elif decision.action == ModerationDecision.Action.FEATURE:
+        comment.featured_at = None
+        fields.append("featured_at")
+    elif decision.action == ModerationDecision.Action.UNFEATURE:
+        comment.featured_at = timezone.now()
+        fields.append("featured_at")
     if comment.status != decision.from_status:
         comment.status = decision.from_status
         fields.append("status")

@@ -7,5 +7,6 @@ app_name = "comments"
 urlpatterns = [
     path("comments/post/<int:article_id>/", views.post_comment, name="post"),
     path("comments/token/", views.form_token, name="token"),
+    path("comments/<int:comment_id>/", views.comment_permalink, name="permalink"),
     path("comments/<int:comment_id>/report/", views.report_comment, name="report"),
 ]

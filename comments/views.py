@@ -19,7 +19,7 @@ from . import session, spam, tokens
 from .forms import CommentForm, ReportForm
 from .models import Comment, Status
 from .services import comment_report, comment_submit
-from .threads import page_of
+from .threads import Order, page_of
 
 RATE_LIMITED = (
     "You are commenting faster than we can read. Please wait %(seconds)s seconds and send your "
@@ -143,7 +143,11 @@ def _success(request, article, *, comment):
         if comment is not None:
             html = render_to_string(
                 "comments/comment.html",
-                {"node": {"comment": comment, "children": []}, "comments_open": True},
+                {
+                    "node": {"comment": comment, "children": []},
+                    "comments_open": True,
+                    "picks_only": False,
+                },
                 request=request,
             )
         return JsonResponse({"ok": True, "html": html, "url": target})
@@ -162,6 +166,26 @@ def _failure(request, article, form, status=400):
     if status != 400:
         response.status_code = status
     return response
+
+
+@require_safe
+def comment_permalink(request, comment_id):
+    """A comment's lasting address: the page of its article that shows it, in the order asked
+    for (?order=), at the comment. Only a comment the reader may see: approved, or their own."""
+    own_ids = session.own_comment_ids(request)
+    comment = get_object_or_404(
+        Comment.objects.select_related("article")
+        .filter(article__in=Article.objects.published())
+        .visible_to(own_ids),
+        pk=comment_id,
+    )
+    order = Order.read(request.GET.get("order"))
+    page = page_of(comment, own_ids=own_ids, order=order)
+    query = "&".join(
+        part for part in (f"comments={page}" if page > 1 else "", Order.query(order)) if part
+    )
+    target = f"{comment.article.get_absolute_url()}{'?' + query if query else ''}"
+    return HttpResponseRedirect(f"{target}#comment-{comment.pk}")
 
 
 REPORTED = "Thank you. A moderator will look at this comment."

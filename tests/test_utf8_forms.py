@@ -12,10 +12,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from newsportal.errors import BYTES_NOT_UTF8, CHARSET_NOT_UTF8
 from tests.comments.conftest import aged_token
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory
 from tests.test_http_methods import ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +84,10 @@ def post_endpoints(client):
     form and a change form. A superuser is signed in, so the admin would read the forms."""
     article = ArticleFactory()
     section = SectionFactory()
-    site = {"article": article}
+    comment = CommentFactory(article=article, status="approved")
+    site = {"article": article, "comment": comment}
     public = [example(site) for example, allowed in ROUTES.values() if "POST" in allowed]
-    assert public == [f"/comments/post/{article.pk}/"]
+    assert public == [f"/comments/post/{article.pk}/", f"/comments/{comment.pk}/report/"]
     user = get_user_model().objects.create_superuser("chief", "chief@example.org", "x")
     client.force_login(user)
     add_forms = [
@@ -154,7 +155,8 @@ def test_every_post_endpoint_refuses_every_other_charset(client, post_endpoints)
                         expected_refusal(url, content_type, CHARSET_NOT_UTF8),
                         (url, charset, content_type, body),
                     )
-    assert not Comment.objects.exists()
+    assert Comment.objects.count() == 1  # the fixture's own, to report
+    assert not CommentReport.objects.exists()
 
 
 def test_every_post_endpoint_refuses_bytes_that_are_not_utf8(client, post_endpoints):
@@ -165,7 +167,8 @@ def test_every_post_endpoint_refuses_bytes_that_are_not_utf8(client, post_endpoi
             for label, body in invalid_bodies():
                 response = client.generic("POST", url, body, f"{URLENCODED}{declaration}")
                 assert_refused(response, BYTES_NOT_UTF8, (url, declaration, label))
-    assert not Comment.objects.exists()
+    assert Comment.objects.count() == 1  # the fixture's own, to report
+    assert not CommentReport.objects.exists()
 
 
 def through_the_server(method, path, query="", content_type="", body=b""):

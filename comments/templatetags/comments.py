@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from articles.meta import absolute_url
 from newsportal.fragments import cached_by_keys
 from newsportal.front_cache import is_personal
 from newsportal.params import whole_number
@@ -12,7 +13,7 @@ from ..forms import CommentForm, ReportForm
 from ..models import Comment
 from ..moderation import comments_open
 from ..session import own_comment_ids
-from ..threads import reply_target, visible_threads
+from ..threads import CommentNode, Order, reply_target, visible_threads
 
 register = template.Library()
 
@@ -36,16 +37,27 @@ def comments_section(context, article):
     is_open = comments_open(article)
     raw_page = request.GET.get("comments")
     page_number = whole_number(raw_page) if raw_page is not None else 1
+    order = Order.read(request.GET.get("order"))
+    picks_only = request.GET.get("show") == "picks"
 
     def render_thread():
-        comment_page = visible_threads(article, own_ids=own_ids, page_number=raw_page)
+        comment_page = visible_threads(article, own_ids=own_ids, page_number=raw_page, order=order)
+        threads = comment_page.threads
+        if picks_only:
+            picks = Comment.objects.filter(article=article).featured()
+            threads = [CommentNode(pick) for pick in picks]
         return render_to_string(
             "comments/thread.html",
             {
                 "approved_count": comment_page.approved_count,
-                "page_obj": comment_page.page,
-                "threads": comment_page.threads,
+                "page_obj": None if picks_only else comment_page.page,
+                "threads": threads,
                 "comments_open": is_open,
+                "order": order,
+                "orders": [(value, label, Order.query(value)) for value, label in Order.CHOICES],
+                "order_query": Order.query(order),
+                "picks_count": comment_page.picks_count,
+                "picks_only": picks_only,
             },
         )
 
@@ -71,7 +83,7 @@ def comments_section(context, article):
 
     # Only the pages a link leads to are kept: nonsense ?comments= values render afresh.
     if shared and page_number and page_number <= MAX_KEPT_COMMENT_PAGE:
-        name = f"{article.pk}:{page_number}:{is_open}"
+        name = f"{article.pk}:{page_number}:{is_open}:{order}:{picks_only}"
         keys = [f"article-{article.pk}"]
         if form is None and reply_to is None:  # the empty form too: what nearly every reader gets
             thread, respond = cached_by_keys(
@@ -97,6 +109,23 @@ def comments_section(context, article):
             "report_form": ReportForm(),
         },
     )
+
+
+@register.simple_tag(takes_context=True)
+def featured_comments_schema(context, schema: dict, article) -> dict:
+    """The article's schema.org data with its editors' picks as its comments."""
+    picks = Comment.objects.filter(article=article).featured()
+    comments = [
+        {
+            "@type": "Comment",
+            "text": pick.body,
+            "dateCreated": pick.created_at.isoformat(),
+            "author": {"@type": "Person", "name": pick.name},
+            "url": absolute_url(context["request"], pick.get_absolute_url()),
+        }
+        for pick in picks
+    ]
+    return {**schema, "comment": comments} if comments else schema
 
 
 @register.simple_tag

@@ -22,10 +22,11 @@ NEXT_PUBLICATION = 1
 # section blocks.
 HOME_QUERIES = 8 + NEXT_PUBLICATION
 # Article: article, its bylines, tags, related links; related candidates; latest; sections nav;
-# then the comments: moderation policy, approved count, threads (count, page), replies.
-ARTICLE_QUERIES = 12 + NEXT_PUBLICATION
+# the editors' picks among its comments (its JSON-LD); then the comments: moderation policy,
+# approved and picked counts, threads (count, page), replies.
+ARTICLE_QUERIES = 13 + NEXT_PUBLICATION
 # ...one fewer when the editors' picks fill Related Articles and nothing needs finding.
-ARTICLE_ALL_PICKED_QUERIES = 11 + NEXT_PUBLICATION
+ARTICLE_ALL_PICKED_QUERIES = 12 + NEXT_PUBLICATION
 # Section/tag/author: the object, count, page, bylines, comment counts, sections nav.
 LISTING_QUERIES = 6 + NEXT_PUBLICATION
 SEARCH_QUERIES = 5 + NEXT_PUBLICATION

@@ -4,6 +4,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -71,12 +72,23 @@ def _jpeg(width=1200, height=675) -> bytes:
 
 
 def _pick_autocomplete(tab, selection, search: str, option: str):
-    """Open a select2 autocomplete, type into its search box and click the option named so."""
+    """Open a select2 autocomplete, type into its search box and click the option named so.
+
+    Each key typed sends a search whose answer redraws the list; on a loaded machine a click
+    can land on an option the next answer then replaces, choosing nothing. So the list is read
+    only once the answer for the whole search has come, and the choice is checked.
+    """
     selection.click()
-    tab.locator(".select2-container--open .select2-search__field").press_sequentially(search)
+
+    def answers_the_search(response) -> bool:
+        return parse_qs(urlsplit(response.url).query).get("term") == [search]
+
+    with tab.expect_response(answers_the_search):
+        tab.locator(".select2-container--open .select2-search__field").press_sequentially(search)
     tab.locator("li.select2-results__option").filter(
         has_text=re.compile(rf"^{re.escape(option)}$")
     ).click()
+    expect(tab.locator(".select2-container--open")).to_have_count(0)
 
 
 def _save_and_continue(tab):
