@@ -102,6 +102,16 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset.filter(article_id=chosen) if chosen else queryset
 
 
+def _history_line(history: dict) -> str:
+    """'3 approved · 1 spam': what became of a commenter's comments here, decided ones only."""
+    shown = [
+        f"{history[status]} {label.lower()}"
+        for status, label in Status.choices
+        if status != Status.PENDING and history.get(status)
+    ]
+    return " · ".join(shown) or "nothing decided yet"
+
+
 class EditorsPickFilter(admin.SimpleListFilter):
     title = "editors' pick"
     parameter_name = "pick"
@@ -154,9 +164,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = [
         "excerpt_column",
         "article_column",
-        "name",
-        "email",
-        "ip_address",
+        "commenter_column",
         "reason_column",
         "spam_column",
         "age_column",
@@ -221,6 +229,27 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt_column(self, comment):
         return comment.excerpt
+
+    @admin.display(description="Commenter", ordering="name")
+    def commenter_column(self, comment):
+        """Who wrote it, and what became of what they wrote here before."""
+        history = getattr(comment, "author_history", None)
+        if history is None:  # a single comment's page, or Django's own rows
+            history = Comment.objects.history_by_email([comment.email]).get(
+                comment.email.strip().lower(), {}
+            )
+        return format_html(
+            '<span class="commenter-name">{}</span>{}<br><span class="commenter-detail">{}'
+            '</span><br><span class="commenter-detail">{}</span><br>'
+            '<span class="commenter-history">{}</span>',
+            comment.name,
+            format_html(' <span class="staff-mark">staff</span>')
+            if comment.is_verified_staff
+            else "",
+            comment.email or self.get_empty_value_display(),
+            comment.ip_address or self.get_empty_value_display(),
+            _history_line(history),
+        )
 
     @admin.display(description="Pick", ordering="featured_at")
     def pick_column(self, comment):
@@ -306,7 +335,6 @@ class CommentAdmin(admin.ModelAdmin):
         each cell is one format_html of the same column's method; tests compare the two.
         """
         now = timezone.now()
-        empty = self.get_empty_value_display()
         # Any text may stand for the id in the change URL: reversed once, filled in per row.
         before_id, _, after_id = reverse("admin:comments_comment_change", args=["0"]).rpartition(
             "/0/"
@@ -325,12 +353,8 @@ class CommentAdmin(admin.ModelAdmin):
             "article_column": lambda comment: format_html(
                 '<td class="field-article_column">{}</td>', self.article_column(comment)
             ),
-            "name": lambda comment: format_html('<td class="field-name">{}</td>', comment.name),
-            "email": lambda comment: format_html(
-                '<td class="field-email">{}</td>', comment.email or empty
-            ),
-            "ip_address": lambda comment: format_html(
-                '<td class="field-ip_address">{}</td>', comment.ip_address or empty
+            "commenter_column": lambda comment: format_html(
+                '<td class="field-commenter_column">{}</td>', self.commenter_column(comment)
             ),
             "reason_column": lambda comment: format_html(
                 '<td class="field-reason_column">{}</td>', self.reason_column(comment)
@@ -444,6 +468,15 @@ class CommentAdmin(admin.ModelAdmin):
                     queryset = queryset & Comment.objects.reported()
                 return queryset
 
+            def get_results(self, request):
+                super().get_results(request)
+                # Each commenter's history, for the whole page in one query.
+                rows = list(self.result_list)
+                histories = Comment.objects.history_by_email([row.email for row in rows])
+                for row in rows:
+                    row.author_history = histories.get(row.email.strip().lower(), {})
+                self.result_list = rows
+
         return QueueChangeList
 
     # --- actions -------------------------------------------------------------------------
@@ -527,6 +560,24 @@ class CommentAdmin(admin.ModelAdmin):
             obj.refresh_from_db()
 
     def response_change(self, request, obj):
+        if "_block" in request.POST:
+            if not self.has_moderate_permission(request):
+                raise PermissionDenied
+            kind, _, value = request.POST["_block"].partition(":")
+            try:
+                rule, created = services.comment_block(
+                    comment=obj, kind=kind, value=value, moderator=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                done = "Now blocked" if created else "Already blocked"
+                self.message_user(
+                    request,
+                    f"{done}: {rule.get_kind_display()} {rule.value}.",
+                    messages.SUCCESS if created else messages.INFO,
+                )
+            return HttpResponseRedirect(request.path)
         if "_feature" in request.POST:
             if not self.has_moderate_permission(request):
                 raise PermissionDenied
@@ -574,6 +625,28 @@ class CommentAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_moderate"] = self.has_moderate_permission(request)
+        if obj is not None:
+            choices = services.block_choices(obj)
+            blocked = set(
+                ModerationRule.objects.filter(
+                    value__in=[choices["email"], choices["ip"], *choices["domains"]]
+                ).values_list("kind", "value")
+            )
+            Kind = ModerationRule.Kind
+            offers = [
+                (Kind.BLOCKED_EMAIL, "", "e-mail", choices["email"]),
+                (Kind.BLOCKED_IP, "", "IP address", choices["ip"]),
+                *((Kind.BLOCKED_DOMAIN, d, "links to", d) for d in choices["domains"]),
+            ]
+            context["block_offers"] = [
+                {
+                    "value": f"{kind}:{value}" if value else kind,
+                    "label": f"{label} {shown}",
+                    "blocked": (kind, shown) in blocked,
+                }
+                for kind, value, label, shown in offers
+                if shown
+            ]
         context["pending_left"] = Comment.objects.pending().exclude(pk=obj.pk).count() if obj else 0
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -639,7 +712,20 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationRule)
 class ModerationRuleAdmin(admin.ModelAdmin):
-    list_display = ["value", "kind", "note", "created_at"]
+    list_display = ["value", "kind", "note", "origin_link", "created_at"]
+    list_select_related = ["origin"]
+    readonly_fields = ["origin_link"]
+
+    @admin.display(description="Blocked from")
+    def origin_link(self, rule):
+        if rule.origin_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">comment #{}</a>',
+            reverse("admin:comments_comment_change", args=[rule.origin_id]),
+            rule.origin_id,
+        )
+
     list_filter = ["kind"]
     search_fields = ["value", "note"]
 

@@ -44,6 +44,8 @@ DEFAULTS = {
     "COMMENTS_REPORTS_TO_HIDE": 3,
     # Reports an IP address may send per COMMENTS_RATE_WINDOW_SECONDS.
     "COMMENTS_REPORT_RATE_LIMIT": 10,
+    # A comment's author may edit or delete it from the same browser for this long.
+    "COMMENTS_EDIT_WINDOW_SECONDS": 10 * 60,
 }
 
 # WordPress's limits (wp_get_comment_fields_max_lengths in wp-includes/comment.php).

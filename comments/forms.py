@@ -7,7 +7,7 @@ from django.urls import reverse
 from newsportal.front_cache import is_personal
 from newsportal.plain_text import without_control_characters
 
-from . import conf, session, spam, text, tokens
+from . import conf, identity, session, spam, text, tokens
 from .models import Comment, CommentReport
 from .threads import reply_target
 
@@ -82,6 +82,9 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
+    # A signed-in member of the newsroom's name, which their comment carries (for_article).
+    staff_name = ""
+
     def __init__(self, *args, article, action, client_address=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
@@ -131,15 +134,22 @@ class CommentForm(forms.Form):
         """
         client_address = spam.client_ip(request)
         initial = session.saved_author(request)
+        user = getattr(request, "user", None)
+        staff_name = ""
+        if identity.is_staff_commenter(user):  # they comment under their own name
+            staff_name = identity.display_name(user)
+            initial |= {"name": staff_name, "email": user.email}
         if data is None and is_personal(request):
             initial["issued"] = tokens.issue_token(client_address)
-        return cls(
+        form = cls(
             data,
             article=article,
             action=reverse("comments:post", kwargs={"article_id": article.pk}),
             initial=initial,
             client_address=client_address,
         )
+        form.staff_name = staff_name
+        return form
 
     @property
     def is_bot(self) -> bool:
@@ -264,3 +274,25 @@ class ReportForm(forms.Form):
 
     def clean_note(self):
         return without_control_characters(self.cleaned_data["note"])
+
+
+class AuthorEditForm(forms.Form):
+    """A comment's author changing its text."""
+
+    comment = CommentForm.base_fields["comment"]
+
+    def clean_comment(self):
+        body = "".join(
+            char
+            for char in without_control_characters(self.cleaned_data["comment"])
+            if char not in text.BIDI_CONTROLS
+        ).strip()
+        if INVALID_TEXT in body:
+            raise forms.ValidationError(
+                "Part of this text could not be read (it was not valid UTF-8). "
+                "Please check it and send it again.",
+                code="invalid_utf8",
+            )
+        if not body:
+            raise forms.ValidationError("Please enter your comment!", code="required")
+        return body

@@ -24,28 +24,21 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .conf import setting
 from .models import Comment, ModerationDecision, SpamSignal, Status
-from .text import BIDI_CONTROLS, INVISIBLE
+from .text import BIDI_CONTROLS, INVISIBLE, count_links, link_hosts
 
 # What a moderator's decision says about a comment.
 SPAM, HAM = "spam", "ham"
 LABELS = {Status.APPROVED: HAM, Status.SPAM: SPAM, Status.REJECTED: SPAM}
 
 WORD = re.compile(r"\w{2,24}")
-LINK_HOST = re.compile(r"(?:https?://|www\.)([^\s/?#:\"'<>]+)", re.IGNORECASE)
 MAX_WORDS = 300  # a long comment's first distinct words are enough to judge it
 STRONGEST = 15  # signals that make up a guess: the rest are noise for naive Bayes
 REASONS_SHOWN = 5
 FILL_TIMES = [(10, "under 10 s"), (30, "under 30 s"), (120, "under 2 min"), (600, "under 10 min")]
-
-
-def _host(text: str) -> str:
-    host = text.lower().rstrip(".")
-    return host.removeprefix("www.")
 
 
 def signals_of(
@@ -61,19 +54,19 @@ def signals_of(
     for word in WORD.findall(visible.casefold()):
         if not word.isdigit() and len(signals) < MAX_WORDS:
             signals[f"word:{word}"] = None
-    hosts = [_host(m) for m in LINK_HOST.findall(visible)]
+    hosts = link_hosts(visible)
     if website := urlsplit(url.strip()).hostname:
-        hosts.append(_host(website))
+        hosts.append(website.lower().removeprefix("www."))
         signals["website"] = None
     for host in hosts:
         signals[f"link:{host}"] = None
-    links = len(LINK_HOST.findall(visible))
+    links = count_links(visible)
     signals[f"links:{min(links, 3)}"] = None
     if domain := email.rpartition("@")[2].strip().lower():
         signals[f"email:{domain}"] = None
     if folded := " ".join(name.casefold().split()):
         signals[f"name:{folded[:100]}"] = None
-        if LINK_HOST.search(name):
+        if link_hosts(name):
             signals["name-link"] = None
         if any(char.isdigit() for char in name):
             signals["name-digits"] = None
@@ -98,15 +91,7 @@ def signals_of_comment(comment: Comment) -> list[str]:
 
 def author_history(email: str) -> dict[str, int]:
     """{status: count} of the comments stored under this e-mail, whatever its case."""
-    rows = (
-        Comment.objects.alias(email_lower=Lower("email"))
-        .filter(email_lower=email.strip().lower())
-        .values("status")
-        .annotate(total=Count("pk"))
-        .values_list("status", "total")
-        .order_by()
-    )
-    return dict(rows)
+    return Comment.objects.history_by_email([email]).get(email.strip().lower(), {})
 
 
 def describe(signal: str) -> str:

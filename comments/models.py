@@ -1,10 +1,12 @@
 import hashlib
 from collections import Counter
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -40,6 +42,7 @@ class HoldReason(models.TextChoices):
     BLOCKED_IP = "blocked_ip", "Blocked IP address"
     LIKELY_SPAM = "likely_spam", "Likely spam"
     REPORTED = "reported", "Reported by readers"
+    IMPERSONATION = "impersonation", "Impersonation"
 
 
 class Comment(models.Model):
@@ -53,6 +56,16 @@ class Comment(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    # A member of the newsroom who commented signed in: approved at once, shown verified.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     # Checked here as well as in the form: every way in (an import, a script) refuses them.
     name = models.CharField(
@@ -146,6 +159,18 @@ class Comment(models.Model):
         """Its permalink: the article's page that shows it, at the comment (threads.page_of)."""
         return reverse("comments:permalink", kwargs={"comment_id": self.pk})
 
+    def editable_by_author(self, own_ids, *, now=None) -> bool:
+        """Whether the reader whose browser wrote it (`own_ids`, from their session) may still
+        edit or delete it: within COMMENTS_EDIT_WINDOW_SECONDS, while it is shown or waiting."""
+        if self.pk not in set(own_ids) or self.status not in (Status.APPROVED, Status.PENDING):
+            return False
+        window = timedelta(seconds=conf.setting("COMMENTS_EDIT_WINDOW_SECONDS"))
+        return (now or timezone.now()) < self.created_at + window
+
+    @property
+    def is_verified_staff(self) -> bool:
+        return self.user_id is not None
+
     @property
     def is_featured(self) -> bool:
         return self.featured_at is not None and self.status == Status.APPROVED
@@ -217,7 +242,7 @@ class ModerationRule(models.Model):
     class Kind(models.TextChoices):
         BLOCKED_WORD = "blocked_word", "Blocked word (→ spam)"
         BLOCKED_EMAIL = "blocked_email", "Blocked email address (→ spam)"
-        BLOCKED_DOMAIN = "blocked_domain", "Blocked domain, in email or website (→ spam)"
+        BLOCKED_DOMAIN = "blocked_domain", "Blocked domain, in email, website or links (→ spam)"
         BLOCKED_IP = "blocked_ip", "Blocked IP address (→ spam)"
         HELD_WORD = "held_word", "Word that holds for review (→ pending)"
 
@@ -226,6 +251,10 @@ class ModerationRule(models.Model):
         max_length=200, help_text="Matched without regard to case; words match whole words."
     )
     note = models.CharField(max_length=200, blank=True)
+    # The comment a moderator blocked it from, in one click.
+    origin = models.ForeignKey(
+        "Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -251,12 +280,14 @@ class ModerationDecision(models.Model):
         UNDO = "undo", "Undo"
         FEATURE = "feature", "Made an editors' pick"
         UNFEATURE = "unfeature", "Removed from editors' picks"
+        AUTHOR_EDIT = "author_edit", "Edited by its author"
+        AUTHOR_DELETE = "author_delete", "Deleted by its author"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=10, choices=Action, default=Action.STATUS)
+    action = models.CharField(max_length=20, choices=Action, default=Action.STATUS)
     from_status = models.CharField(max_length=10, choices=Status)
     to_status = models.CharField(max_length=10, choices=Status)
     note = models.CharField(max_length=500, blank=True)

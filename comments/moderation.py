@@ -15,12 +15,10 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import learning
+from . import identity, learning
 from .conf import setting
 from .models import Comment, HoldReason, Mode, ModerationRule, Status
-from .text import BIDI_CONTROLS, INVISIBLE
-
-LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+from .text import BIDI_CONTROLS, INVISIBLE, count_links, link_hosts
 
 
 @dataclass(frozen=True)
@@ -48,10 +46,6 @@ def comments_open(article: Article, *, now=None) -> bool:
     if days is not None and article.published_at:
         return (now or timezone.now()) < article.published_at + timedelta(days=days)
     return True
-
-
-def count_links(text: str) -> int:
-    return len(LINK.findall(text))
 
 
 def _contains_word(text: str, word: str) -> bool:
@@ -86,7 +80,7 @@ def _rule_verdict(rule: ModerationRule, *, name, email, url, body, ip) -> Verdic
     elif rule.kind == Kind.BLOCKED_EMAIL:
         matched = email.strip().lower() == rule.value
     elif rule.kind == Kind.BLOCKED_DOMAIN:
-        hosts = [email.rpartition("@")[2], urlsplit(url).hostname or ""]
+        hosts = [email.rpartition("@")[2], urlsplit(url).hostname or "", *link_hosts(body)]
         matched = any(host and _domain_matches(host, rule.value) for host in hosts)
     elif rule.kind == Kind.BLOCKED_IP:
         matched = _ip_matches(ip, rule.value)
@@ -146,6 +140,8 @@ def _verdict(*, article, name, email, url, body, ip, author_comment_ids, likelih
     for verdict in verdicts:
         if verdict.status == Status.SPAM:
             return verdict
+    if staff_name := identity.impersonated_staff(name):
+        return Verdict(Status.PENDING, HoldReason.IMPERSONATION, f"passes for {staff_name}")
     likely = likelihood is not None and likelihood >= setting("COMMENTS_SPAM_HOLD_LIKELIHOOD")
     if likely and likelihood >= setting("COMMENTS_SPAM_LIKELIHOOD"):
         return Verdict(Status.SPAM, HoldReason.LIKELY_SPAM)

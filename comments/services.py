@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -9,9 +10,17 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import learning, moderation
+from . import identity, learning, moderation
 from .conf import setting
-from .models import Comment, CommentReport, HoldReason, ModerationDecision, Status
+from .models import (
+    Comment,
+    CommentReport,
+    HoldReason,
+    ModerationDecision,
+    ModerationRule,
+    Status,
+)
+from .text import link_hosts
 
 
 def comment_submit(
@@ -26,12 +35,14 @@ def comment_submit(
     user_agent: str = "",
     author_comment_ids: Sequence[int] = (),
     fill_seconds: float | None = None,
+    user=None,
 ) -> Comment:
     """Store a reader's comment with the status and reason the moderation policy gives it.
 
     `author_comment_ids` are the comments this author is known to have written: those posted
     from the same browser session. Only they can make an author "known"; an e-mail address
-    anyone can type proves nothing.
+    anyone can type proves nothing. `user`, signed in: a member of the newsroom's comment is
+    approved at once under their own name, verified (identity.py); anyone else's is a guest's.
     """
     if not moderation.comments_open(article):
         raise ValidationError("Comments are closed on this article.", code="closed")
@@ -41,19 +52,25 @@ def comment_submit(
             "Your text is still here: post it as a new comment instead.",
             code="bad_parent",
         )
-    verdict = moderation.assess(
-        article=article,
-        name=name,
-        email=email,
-        url=url,
-        body=body,
-        ip=ip_address,
-        author_comment_ids=author_comment_ids,
-        fill_seconds=fill_seconds,
-    )
+    staff = user if identity.is_staff_commenter(user) else None
+    if staff is not None:
+        name = identity.display_name(staff)
+        verdict = moderation.Verdict(Status.APPROVED)
+    else:
+        verdict = moderation.assess(
+            article=article,
+            name=name,
+            email=email,
+            url=url,
+            body=body,
+            ip=ip_address,
+            author_comment_ids=author_comment_ids,
+            fill_seconds=fill_seconds,
+        )
     comment = Comment(
         article=article,
         parent=parent,
+        user=staff,
         name=name.strip(),
         email=email.strip(),
         url=url.strip(),
@@ -173,6 +190,114 @@ def comment_feature(*, comment: Comment, featured: bool = True, moderator=None):
     return decision
 
 
+@transaction.atomic
+def comment_author_edit(*, comment: Comment, body: str, own_comment_ids, ip_address=None):
+    """Its author's new text, from the browser that wrote it, within the edit window. Every
+    check runs again on the new text, as for a new comment: an approved comment whose edit the
+    site's rules would hold goes back to the queue. The old text stays in the log."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not comment.editable_by_author(own_comment_ids):
+        raise ValidationError(EDIT_WINDOW_CLOSED, code="closed")
+    body = body.strip()
+    if body == comment.body:
+        return comment
+    verdict = moderation.assess(
+        article=comment.article,
+        name=comment.name,
+        email=comment.email,
+        url=comment.url,
+        body=body,
+        ip=ip_address or comment.ip_address,
+        # Known where the author is (known mode): this comment counts if it was approved.
+        author_comment_ids=own_comment_ids,
+    )
+    if comment.is_verified_staff:
+        verdict = moderation.Verdict(Status.APPROVED)
+    # Never approved by an edit: a pending comment stays pending whatever its new text.
+    status = verdict.status
+    if comment.status == Status.PENDING and status == Status.APPROVED:
+        status = Status.PENDING
+    ModerationDecision.objects.create(
+        comment=comment,
+        action=ModerationDecision.Action.AUTHOR_EDIT,
+        from_status=comment.status,
+        to_status=status,
+        previous_body=comment.body,
+        note=f"Checked again: {verdict.reason or 'approved'}"[:500],
+    )
+    comment.body = body
+    comment.status = status
+    if status != Status.APPROVED:
+        comment.held_reason, comment.held_detail = verdict.reason, verdict.detail[:200]
+    comment.spam_likelihood = verdict.guess.likelihood
+    comment.spam_reasons = verdict.guess.reasons
+    comment.spam_signals = list(verdict.signals)
+    comment.full_clean(exclude=["thread", "article", "parent"])
+    comment.save()
+    if status == Status.PENDING:
+        from .tasks import schedule_moderator_notification
+
+        transaction.on_commit(schedule_moderator_notification)
+    return comment
+
+
+@transaction.atomic
+def comment_author_delete(*, comment: Comment, own_comment_ids):
+    """Its author takes it back, from the browser that wrote it, within the edit window: it is
+    no longer shown (rejected), and the log says who did it."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not comment.editable_by_author(own_comment_ids):
+        raise ValidationError(EDIT_WINDOW_CLOSED, code="closed")
+    ModerationDecision.objects.create(
+        comment=comment,
+        action=ModerationDecision.Action.AUTHOR_DELETE,
+        from_status=comment.status,
+        to_status=Status.REJECTED,
+    )
+    comment.status = Status.REJECTED
+    comment.featured_at = None
+    comment.save(update_fields=["status", "featured_at"])
+    return comment
+
+
+EDIT_WINDOW_CLOSED = (
+    "This comment can no longer be changed from here: a comment can be edited or deleted from "
+    "the browser that wrote it, for a few minutes after it was sent. Ask a moderator instead."
+)
+
+
+def comment_block(*, comment: Comment, kind: str, value: str = "", moderator=None):
+    """Put the comment's e-mail, IP address or a domain it links to on the moderators' block
+    list, with the comment as the entry's origin; (rule, created)."""
+    _require_moderator(moderator)
+    Kind = ModerationRule.Kind
+    choices = block_choices(comment)
+    wanted = {Kind.BLOCKED_EMAIL: choices["email"], Kind.BLOCKED_IP: choices["ip"]}.get(kind)
+    if kind == Kind.BLOCKED_DOMAIN and value.lower() in choices["domains"]:
+        wanted = value.lower()
+    if not wanted:
+        raise ValidationError("This comment has nothing of that kind to block.", code="nothing")
+    by = f" by {moderator}" if moderator else ""
+    return ModerationRule.objects.get_or_create(
+        kind=kind,
+        value=wanted,
+        defaults={"origin": comment, "note": f"Blocked{by} from comment #{comment.pk}"[:200]},
+    )
+
+
+def block_choices(comment: Comment) -> dict:
+    """What of a comment can be blocked: its e-mail, IP address, and the domains it links to
+    (its website's and its text's, not the e-mail's: a mail provider is many people)."""
+    website = urlsplit(comment.url).hostname or ""
+    domains = [website.lower().removeprefix("www.")] if website else []
+    domains += [host for host in link_hosts(comment.body) if host not in domains]
+    return {
+        "email": comment.email.strip().lower(),
+        "ip": comment.ip_address or "",
+        "domains": domains,
+    }
+
+
 def _require_moderator(moderator) -> None:
     if moderator is not None and not moderator.has_perm("comments.moderate_comment"):
         raise PermissionDenied("Only moderators can moderate comments.")
@@ -259,7 +384,7 @@ def decision_undo(*, decision: ModerationDecision, moderator=None) -> Moderation
         f"{decision.moderator or 'someone'} at {decision.created_at:%Y-%m-%d %H:%M}",
     )
     fields = []
-    if decision.action == ModerationDecision.Action.EDIT:
+    if decision.action in (ModerationDecision.Action.EDIT, ModerationDecision.Action.AUTHOR_EDIT):
         undo.previous_body = comment.body
         comment.body = decision.previous_body
         fields.append("body")

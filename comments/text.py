@@ -5,6 +5,7 @@ Source", CVE-2021-42574); zero-width and other invisible characters make two nam
 identical differ, and make a repeated comment look new to a byte comparison.
 """
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -51,3 +52,18 @@ def fingerprint(text: str) -> str:
     return letters or "".join(
         char for char in normalised if not char.isspace() and char not in INVISIBLE
     )
+
+
+# A link's host, written as readers do: "https://host/…", "http://host" or "www.host".
+_LINK_HOST = re.compile(r"(?:https?://|www\.)([^\s/?#:\"'<>]+)", re.IGNORECASE)
+
+
+def link_hosts(text: str) -> list[str]:
+    """The hosts the links in `text` lead to, lower-cased, without "www.", once each."""
+    hosts = (host.lower().rstrip(".").removeprefix("www.") for host in _LINK_HOST.findall(text))
+    return list(dict.fromkeys(hosts))
+
+
+def count_links(text: str) -> int:
+    """How many links `text` holds."""
+    return len(_LINK_HOST.findall(text))

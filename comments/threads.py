@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from articles.models import Article
 from newsportal.params import whole_number
@@ -52,6 +53,8 @@ def _ordered(roots: QuerySet, order: str) -> QuerySet:
 class CommentNode:
     comment: Comment
     children: list["CommentNode"] = field(default_factory=list)
+    # The reader wrote it, from this browser, and may still change it.
+    editable: bool = False
 
 
 @dataclass
@@ -78,7 +81,13 @@ def visible_threads(
     )
     roots = _ordered(visible.filter(parent__isnull=True), order)
     page = Paginator(roots, setting("COMMENTS_PER_PAGE")).get_page(page_number)
-    nodes = {comment.pk: CommentNode(comment) for comment in page.object_list}
+    now = timezone.now()
+
+    def node(comment: Comment) -> CommentNode:
+        editable = bool(own_ids) and comment.editable_by_author(own_ids, now=now)
+        return CommentNode(comment, editable=editable)
+
+    nodes = {comment.pk: node(comment) for comment in page.object_list}
     threads = list(nodes.values())
     if nodes:
         replies = visible.filter(thread_id__in=list(nodes)).exclude(parent__isnull=True)
@@ -86,7 +95,7 @@ def visible_threads(
             parent = nodes.get(reply.parent_id)
             if parent is None:  # its parent is not visible (rejected): the reply goes too
                 continue
-            nodes[reply.pk] = CommentNode(reply)
+            nodes[reply.pk] = node(reply)
             parent.children.append(nodes[reply.pk])
     return CommentPage(counts["approved"], page, threads, counts["picks"])
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("comments/token/", views.form_token, name="token"),
     path("comments/<int:comment_id>/", views.comment_permalink, name="permalink"),
     path("comments/<int:comment_id>/report/", views.report_comment, name="report"),
+    path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit"),
 ]

@@ -16,9 +16,15 @@ from articles.models import Article
 from articles.views import article_detail
 
 from . import session, spam, tokens
-from .forms import CommentForm, ReportForm
+from .conf import setting
+from .forms import AuthorEditForm, CommentForm, ReportForm
 from .models import Comment, Status
-from .services import comment_report, comment_submit
+from .services import (
+    comment_author_delete,
+    comment_author_edit,
+    comment_report,
+    comment_submit,
+)
 from .threads import Order, page_of
 
 RATE_LIMITED = (
@@ -125,6 +131,7 @@ def _store_comment(request, article, form, ip_address):
             user_agent=request.headers.get("User-Agent", ""),
             author_comment_ids=session.own_comment_ids(request),
             fill_seconds=tokens.fill_seconds(form.cleaned_data["issued"]),
+            user=request.user,
         )
         if not tokens.spend_token(form.cleaned_data["issued"], comment):
             raise ValidationError(tokens.SPENT, "token")
@@ -144,7 +151,7 @@ def _success(request, article, *, comment):
             html = render_to_string(
                 "comments/comment.html",
                 {
-                    "node": {"comment": comment, "children": []},
+                    "node": {"comment": comment, "children": [], "editable": True},
                     "comments_open": True,
                     "picks_only": False,
                 },
@@ -186,6 +193,54 @@ def comment_permalink(request, comment_id):
     )
     target = f"{comment.article.get_absolute_url()}{'?' + query if query else ''}"
     return HttpResponseRedirect(f"{target}#comment-{comment.pk}")
+
+
+def _own_comment(request, comment_id) -> Comment:
+    """A comment this browser wrote (session.py), whatever its status; 404 for any other, so
+    that an edit link made up for someone else's comment shows nothing of it."""
+    own_ids = session.own_comment_ids(request)
+    if comment_id not in own_ids:
+        raise Http404("No such comment.")
+    return get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+
+
+@csrf_exempt  # the origin check below does its work, as for the comment form
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def edit_comment(request, comment_id):
+    """The author changes or deletes their comment, within the edit window."""
+    comment = _own_comment(request, comment_id)
+    own_ids = session.own_comment_ids(request)
+    deleting = request.method == "POST" and "delete" in request.POST
+    form = AuthorEditForm(
+        request.POST if request.method == "POST" and not deleting else None,
+        initial={"comment": comment.body},
+    )
+    if request.method == "POST":
+        try:
+            if not _from_this_site(request):
+                raise ValidationError(FOREIGN_ORIGIN, "origin")
+            if deleting:
+                comment_author_delete(comment=comment, own_comment_ids=own_ids)
+                return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comments")
+            if form.is_valid():
+                comment = comment_author_edit(
+                    comment=comment,
+                    body=form.cleaned_data["comment"],
+                    own_comment_ids=own_ids,
+                    ip_address=spam.client_ip(request),
+                )
+                return HttpResponseRedirect(comment.get_absolute_url())
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = {
+        "comment": comment,
+        "form": form,
+        "editable": comment.editable_by_author(own_ids),
+        "minutes": setting("COMMENTS_EDIT_WINDOW_SECONDS") // 60,
+    }
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "comments/edit.html", context, status=status)
 
 
 REPORTED = "Thank you. A moderator will look at this comment."

@@ -498,6 +498,7 @@ def public_pages(scene):
         "comments:post": {"article_id": str(article.pk)},
         "comments:report": {"comment_id": str(scene.comment_ids["approved"])},
         "comments:permalink": {"comment_id": str(scene.comment_ids["approved"])},
+        "comments:edit": {"comment_id": str(scene.comment_ids["approved"])},
         "sitemap_section": {"section": "articles"},
         "page": {"path": Page.objects.create(title="About us", path="/about/").path[1:]},
     }

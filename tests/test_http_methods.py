@@ -27,6 +27,10 @@ ROUTES = {
     ),
     "comments/token/": (lambda site: "/comments/token/", READER),
     "comments/<int:comment_id>/": (lambda site: f"/comments/{site['comment'].pk}/", READER),
+    "comments/<int:comment_id>/edit/": (
+        lambda site: f"/comments/{site['comment'].pk}/edit/",
+        "GET, HEAD, POST, OPTIONS",
+    ),
     "comments/<int:comment_id>/report/": (
         lambda site: f"/comments/{site['comment'].pk}/report/",
         "GET, HEAD, POST, OPTIONS",
@@ -138,7 +142,11 @@ def test_reader_pages_still_answer_get_and_head(client, site):
             continue
         url = example(site)
         # A comment's permalink leads to the page that shows it today: a temporary redirect.
-        answers = (302,) if route == "comments/<int:comment_id>/" else (200, 301)
+        # Its edit page is its author's alone: for anyone else, there is no such page.
+        answers = {
+            "comments/<int:comment_id>/": (302,),
+            "comments/<int:comment_id>/edit/": (404,),
+        }.get(route, (200, 301))
         for method in ("GET", "HEAD"):
             status = client.generic(method, url).status_code
             assert status in answers, (url, method, status)

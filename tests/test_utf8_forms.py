@@ -87,7 +87,11 @@ def post_endpoints(client):
     comment = CommentFactory(article=article, status="approved")
     site = {"article": article, "comment": comment}
     public = [example(site) for example, allowed in ROUTES.values() if "POST" in allowed]
-    assert public == [f"/comments/post/{article.pk}/", f"/comments/{comment.pk}/report/"]
+    assert public == [
+        f"/comments/post/{article.pk}/",
+        f"/comments/{comment.pk}/edit/",
+        f"/comments/{comment.pk}/report/",
+    ]
     user = get_user_model().objects.create_superuser("chief", "chief@example.org", "x")
     client.force_login(user)
     add_forms = [

@@ -352,9 +352,11 @@ def test_a_status_tab_counts_its_comments_once_and_pages_by_that_count(mod_clien
         first = mod_client.get(QUEUE, {"status__exact": "pending"})
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     # The statuses' tabs in one count, the paginator reusing it; the "Reported" tab's own
-    # count reads only the comments readers reported (a partial index).
-    assert len([sql for sql in counts if "report_count" not in sql]) == 1
-    assert len(counts) == 2
+    # count reads only the comments readers reported (a partial index); the page's commenters'
+    # histories are counted for those 50 e-mails alone.
+    histories = [sql for sql in counts if "LOWER(" in sql.upper()]
+    tabs = [sql for sql in counts if "report_count" not in sql and sql not in histories]
+    assert (len(tabs), len(histories), len(counts)) == (1, 1, 3)
     assert "55 comments" in first.content.decode()
     second = mod_client.get(QUEUE, {"status__exact": "pending", "p": "2"}).content.decode()
     assert second.count('class="action-select"') == 5

@@ -1,0 +1,151 @@
+"""Verified staff, impersonation, one-click blocks and each commenter's history (#11)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from comments.identity import skeleton
+from comments.models import Comment, HoldReason, ModerationRule, Status
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/admin/comments/comment/"
+INLINE = {f"decisions-{name}_FORMS": "0" for name in ("TOTAL", "INITIAL", "MIN_NUM", "MAX_NUM")}
+
+
+def staff(username, group, first="", last=""):
+    user = get_user_model().objects.create_user(
+        username, f"{username}@news.example", "pw", is_staff=True, first_name=first, last_name=last
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def mara(db):
+    return staff("mara", "Editors", "Mara", "Okonkwo")
+
+
+@pytest.mark.parametrize("group", ["Editors", "Moderators"])
+def test_staff_signed_in_are_approved_at_once_under_their_name_and_verified(
+    client, article, post_comment, group
+):
+    member = staff("desk", group, "Dev", "Ranganathan")
+    client.force_login(member)
+    form_page = client.get(article.get_absolute_url()).content.decode()
+    assert "published at once as <strong>Dev Ranganathan</strong>" in form_page
+    post_comment(article, comment="A correction is on its way.", name="Someone Else")
+    comment = Comment.objects.get()
+    assert (comment.status, comment.name, comment.user) == (
+        Status.APPROVED,
+        "Dev Ranganathan",
+        member,
+    )
+    client.logout()
+    page = client.get(article.get_absolute_url()).content.decode()
+    card = page.split(f'id="comment-{comment.pk}"')[1].split("</article>")[0]
+    assert "Verified staff" in card
+
+
+def test_a_signed_in_reader_who_is_not_staff_is_a_guest(client, article, post_comment):
+    reader = get_user_model().objects.create_user("reader", "r@example.org", "pw")
+    client.force_login(reader)
+    post_comment(article, comment="Just a reader.", name="Just Reader")
+    comment = Comment.objects.get()
+    assert (comment.status, comment.user) == (Status.PENDING, None)
+    assert "Verified staff" not in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mara Okonkwo",
+        "mara okonkwo",
+        "  MARA   OKONKWO ",
+        "Mаrа Okonkwo",  # Cyrillic а
+        "Ｍａｒａ Ｏｋｏｎｋｗｏ",  # fullwidth
+        "𝐌𝐚𝐫𝐚 𝐎𝐤𝐨𝐧𝐤𝐰𝐨",  # mathematical bold
+        "Mara 0konkwo",  # a zero for an O
+        "Mara-Okonkwo.",
+        "mara",  # the username
+    ],
+)
+def test_a_guest_taking_a_staff_name_is_held_for_impersonation(article, post_comment, mara, name):
+    post_comment(article, comment="Official statement: all is well.", name=name)
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    assert comment.held_reason == HoldReason.IMPERSONATION
+    assert comment.reason == "Impersonation: passes for Mara Okonkwo"
+
+
+def test_other_names_are_not_taken_for_staff(article, post_comment, mara):
+    for name in ("Mara Okafor", "Tara Okonkwo", "Okonkwo Fan"):
+        post_comment(article, comment=f"From {name}.", name=name)
+    assert not Comment.objects.filter(held_reason=HoldReason.IMPERSONATION).exists()
+    assert skeleton("Ｍａｒａ") == skeleton("mara") == "mara"
+
+
+@pytest.fixture
+def moderators(client):
+    client.force_login(staff("mo", "Moderators"))
+    return client
+
+
+def test_one_click_blocks_the_email_ip_or_a_linked_domain_with_the_comment_as_origin(
+    moderators, article, post_comment
+):
+    spam = CommentFactory(
+        article=article,
+        email="Seller@Pills.example",
+        ip_address="198.51.100.9",
+        url="https://www.cheap-pills.example/",
+        body="Buy now at https://deals.example/offer and www.more-deals.example",
+    )
+    page = moderators.get(f"{QUEUE}{spam.pk}/change/").content.decode()
+    for label in (
+        "Block e-mail seller@pills.example",
+        "Block IP address 198.51.100.9",
+        "Block links to cheap-pills.example",
+        "Block links to deals.example",
+        "Block links to more-deals.example",
+    ):
+        assert label in page
+    change = f"{QUEUE}{spam.pk}/change/"
+    for value in ("blocked_email", "blocked_ip", "blocked_domain:deals.example"):
+        moderators.post(change, {"_block": value, "body": spam.body, **INLINE})
+    rules = {(r.kind, r.value): r for r in ModerationRule.objects.all()}
+    assert set(rules) == {
+        ("blocked_email", "seller@pills.example"),
+        ("blocked_ip", "198.51.100.9"),
+        ("blocked_domain", "deals.example"),
+    }
+    assert all(rule.origin == spam for rule in rules.values())
+    again = moderators.post(
+        change, {"_block": "blocked_ip", "body": spam.body, **INLINE}, follow=True
+    )
+    assert "Already blocked" in again.content.decode()
+    assert "IP address 198.51.100.9: blocked" in again.content.decode()
+    # A domain the comment does not link to cannot be slipped in.
+    moderators.post(change, {"_block": "blocked_domain:bbc.co.uk", "body": spam.body, **INLINE})
+    assert not ModerationRule.objects.filter(value="bbc.co.uk").exists()
+
+    moderators.logout()
+    post_comment(article, comment="Fresh offer: https://shop.deals.example/x", email="new@x.org")
+    assert Comment.objects.latest("pk").status == Status.SPAM
+
+
+def test_editors_cannot_block(client, article, mara):
+    comment = CommentFactory(article=article, email="a@b.example")
+    client.force_login(mara)
+    client.post(f"{QUEUE}{comment.pk}/change/", {"_block": "blocked_email", "body": "x", **INLINE})
+    assert not ModerationRule.objects.exists()
+
+
+def test_the_queue_shows_each_commenters_history_here(moderators, article):
+    for status in (Status.APPROVED, Status.APPROVED, Status.SPAM, Status.REJECTED):
+        CommentFactory(article=article, email="Regular@Example.org", status=status)
+    CommentFactory(article=article, email="regular@example.org", status=Status.PENDING)
+    CommentFactory(article=article, email="new@example.org", status=Status.PENDING)
+    html = moderators.get(f"{QUEUE}?status__exact=pending").content.decode()
+    assert "2 approved · 1 rejected · 1 spam" in html
+    assert "nothing decided yet" in html
