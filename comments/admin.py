@@ -17,7 +17,7 @@ from articles.admin import ArticleAdmin as BaseArticleAdmin
 from articles.models import Article
 from newsportal.params import whole_number
 
-from . import learning, services
+from . import dashboard, learning, services
 from .conf import setting
 from .forms import ModerationForm
 from .models import (
@@ -424,10 +424,22 @@ class CommentAdmin(admin.ModelAdmin):
         # The "Spam" column's number for ?o=, where the changelist counts the checkbox too.
         checkbox = 1 if self.get_actions(request) else 0
         spam_order = checkbox + list(self.get_list_display(request)).index("spam_column")
+        picture = dashboard.moderation_picture()
         context = {
             "status_tabs": tabs,
             "spam_filter": learning.knowledge(),
             "spam_order": spam_order,
+            "picture": picture,
+            "oldest_pending": dashboard.duration(picture.oldest_pending),
+            "median_decision": dashboard.duration(picture.median_decision),
+            "table": [
+                {
+                    "day": day.day,
+                    "counts": [day.counts.get(status, 0) for status, _, _ in dashboard.SERIES],
+                    "total": day.total,
+                }
+                for day in reversed(picture.days)
+            ],
         }
         return super().changelist_view(request, extra_context={**(extra_context or {}), **context})
 
@@ -653,6 +665,11 @@ class CommentAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "moderation-picture.svg",
+                self.admin_site.admin_view(self.picture_view),
+                name="comments_moderation_picture",
+            ),
+            path(
                 "spam-filter/",
                 self.admin_site.admin_view(self.spam_filter_view),
                 name="comments_spam_filter",
@@ -666,6 +683,29 @@ class CommentAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def picture_view(self, request):
+        """The chart of the queue's picture of the last 30 days, drawn as SVG."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        picture = dashboard.moderation_picture()
+        context = {
+            "bars": picture.bars(),
+            "days": len(picture.days),
+            "first": picture.days[0].day,
+            "last": picture.days[-1].day,
+            "tallest": max(day.total for day in picture.days),
+            "width": dashboard.WIDTH,
+            "height": dashboard.HEIGHT,
+            "full_height": dashboard.HEIGHT + dashboard.AXIS,
+            "label_y": dashboard.HEIGHT + 16,
+        }
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/picture.svg",
+            context,
+            content_type="image/svg+xml; charset=utf-8",
+        )
 
     def spam_filter_view(self, request):
         """What the filter has learned, its record, and retraining it from scratch."""

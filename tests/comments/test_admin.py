@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from comments import dashboard
 from comments.models import Comment, ModerationDecision, Status
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -273,6 +274,7 @@ def test_the_queue_runs_the_same_queries_for_5_or_40_pending_comments(
     from django.test.utils import CaptureQueriesContext
 
     CommentFactory.create_batch(5, status=Status.PENDING)
+    dashboard.moderation_picture()  # kept for a minute: its queries are once a minute, not here
     with CaptureQueriesContext(connection) as few:
         mod_client.get(QUEUE + "?status__exact=pending")
     CommentFactory.create_batch(35, status=Status.PENDING)
@@ -348,6 +350,7 @@ def test_a_status_tab_counts_its_comments_once_and_pages_by_that_count(mod_clien
     article = ArticleFactory()
     CommentFactory.create_batch(52, article=article, status=Status.PENDING)
     CommentFactory.create_batch(3, status=Status.PENDING)
+    dashboard.moderation_picture()  # kept for a minute: its queries are once a minute, not here
     with CaptureQueriesContext(connection) as queries:
         first = mod_client.get(QUEUE, {"status__exact": "pending"})
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
