@@ -145,15 +145,20 @@ print(json.dumps({
 """
 
 
-def redirect_cost(env: dict, rounds: int = 40) -> dict:
-    answer = subprocess.run(  # noqa: S603  (our own script)
-        [sys.executable, "-c", REDIRECT_COST, str(rounds)],
+def in_the_site(script: str, argument: str, env: dict) -> str:
+    """What `script` prints, run in a process of its own against the imported site."""
+    return subprocess.run(  # noqa: S603  (our own script)
+        [sys.executable, "-c", script, argument],
         cwd=BASE_DIR,
         env={**env, "DJANGO_SETTINGS_MODULE": "newsportal.settings"},
         check=True,
         stdout=subprocess.PIPE,
         text=True,
     ).stdout
+
+
+def redirect_cost(env: dict, rounds: int = 40) -> dict:
+    answer = in_the_site(REDIRECT_COST, str(rounds), env)
     return json.loads(answer.strip().splitlines()[-1])
 
 
@@ -180,14 +185,7 @@ def main(argv=None) -> int:
     subprocess.run([*manage, "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
     # The import in a process of its own that says its own peak (migrate's is not counted).
     started = time.monotonic()
-    answer = subprocess.run(  # noqa: S603  (our own command)
-        [sys.executable, "-c", IMPORT, str(export_file)],
-        cwd=BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "newsportal.settings"},
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
+    answer = in_the_site(IMPORT, str(export_file), env)
     seconds = time.monotonic() - started
     print(answer.rsplit("\n", 2)[0])
     peak_mb = int(answer.strip().splitlines()[-1]) / 1024
