@@ -46,6 +46,10 @@ DEFAULTS = {
     "COMMENTS_REPORT_RATE_LIMIT": 10,
     # A comment's author may edit or delete it from the same browser for this long.
     "COMMENTS_EDIT_WINDOW_SECONDS": 10 * 60,
+    # Replies approved within this window go to their parent's author in one mail.
+    "COMMENTS_REPLY_NOTIFY_DELAY_SECONDS": 120,
+    # A reply mail that could not be sent is tried again this much later.
+    "COMMENTS_REPLY_RETRY_SECONDS": 600,
 }
 
 # WordPress's limits (wp_get_comment_fields_max_lengths in wp-includes/comment.php).

@@ -68,6 +68,11 @@ class CommentForm(forms.Form):
             "max_length": "Please use a web address of at most %(limit_value)d characters.",
         },
     )
+    notify_replies = forms.BooleanField(
+        label="E-mail me when someone replies to my comment",
+        required=False,
+        help_text="We send a confirmation first; every e-mail has a one-click unsubscribe.",
+    )
     save_details = forms.BooleanField(
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
@@ -114,6 +119,7 @@ class CommentForm(forms.Form):
                 css_class="row",
             ),
             Field("url", placeholder="https://"),
+            Field("notify_replies"),
             Field("save_details"),
             Field("parent"),
             Field("issued"),

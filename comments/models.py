@@ -110,6 +110,8 @@ class Comment(models.Model):
     # moderator dismisses them, the comment stays up and takes no more.
     report_count = models.PositiveIntegerField(default=0, editable=False)
     reports_dismissed = models.BooleanField(default=False, editable=False)
+    # When its parent's author was told of it (ReplySubscription), once.
+    reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When a moderator made it an editors' pick: shown first, with a badge, and on its own.
     featured_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -344,6 +346,36 @@ class SpentFormToken(models.Model):
 
     def __str__(self):
         return self.nonce
+
+
+class ReplySubscription(models.Model):
+    """A comment's author asked to be told of replies to it: once they confirm (a mail with a
+    signed link: no one can sign someone else up), one mail per batch of approved replies."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="reply_subscription"
+    )
+    email = models.EmailField(max_length=conf.MAX_EMAIL_LENGTH)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.email}: replies to {self.comment_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class ReplyOptOut(models.Model):
+    """An address that asked for no more reply mail from this site, ever."""
+
+    email = models.EmailField(max_length=conf.MAX_EMAIL_LENGTH, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.email
 
 
 class CommentReport(models.Model):

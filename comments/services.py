@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import identity, learning, moderation
+from . import identity, learning, moderation, replies
 from .conf import setting
 from .models import (
     Comment,
@@ -95,6 +95,8 @@ def comment_submit(
         from .tasks import schedule_moderator_notification
 
         transaction.on_commit(schedule_moderator_notification)
+    elif comment.status == Status.APPROVED:
+        replies.approved_reply(comment)
     return comment
 
 
@@ -329,6 +331,8 @@ def comment_moderate(
     comment.status = to_status
     comment.save(update_fields=fields)
     learning.learn(comment)
+    if to_status == Status.APPROVED:
+        replies.approved_reply(comment)
     return decision
 
 

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from articles.models import Article
 from articles.views import article_detail
 
-from . import session, spam, tokens
+from . import replies, session, spam, tokens
 from .conf import setting
 from .forms import AuthorEditForm, CommentForm, ReportForm
-from .models import Comment, Status
+from .models import Comment, ReplyOptOut, Status
 from .services import (
     comment_author_delete,
     comment_author_edit,
@@ -135,6 +135,8 @@ def _store_comment(request, article, form, ip_address):
         )
         if not tokens.spend_token(form.cleaned_data["issued"], comment):
             raise ValidationError(tokens.SPENT, "token")
+        if form.cleaned_data.get("notify_replies"):
+            replies.subscribe(comment)
         return comment
 
 
@@ -305,3 +307,35 @@ def report_comment(request, comment_id):
         "show_comment": shown or done,
     }
     return TemplateResponse(request, "comments/report.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def confirm_replies(request, token):
+    """The link in the confirmation mail: a page with one button (a mail scanner that follows
+    links does not confirm anything by opening it)."""
+    subscription = replies.subscription_for(token, confirming=True)
+    if subscription is None:
+        raise Http404("This link is not valid, or more than a week old.")
+    if request.method == "POST":
+        replies.confirm(subscription)
+    context = {"subscription": subscription, "confirmed": subscription.confirmed_at is not None}
+    return TemplateResponse(request, "comments/replies_confirm.html", context)
+
+
+@csrf_exempt  # mail clients post RFC 8058's one-click form; the signed link is the proof
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def unsubscribe_replies(request, token):
+    """No more mail about replies: to this comment, or (a button) to anything, ever."""
+    subscription = replies.subscription_for(token, confirming=False)
+    if subscription is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        replies.unsubscribe(subscription, everything=request.POST.get("all") == "1")
+        subscription.refresh_from_db()
+    context = {
+        "subscription": subscription,
+        "opted_out": ReplyOptOut.objects.filter(email=subscription.email).exists(),
+    }
+    return TemplateResponse(request, "comments/replies_unsubscribe.html", context)

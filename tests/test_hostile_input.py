@@ -40,7 +40,8 @@ from articles.diffs import inline_diff
 from articles.models import Article, Author, Byline, Image, Page, RelatedLink, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.templatetags.articles import json_ld
-from comments.models import ArticleCommentPolicy, Comment, Mode
+from comments import replies
+from comments.models import ArticleCommentPolicy, Comment, Mode, ReplySubscription
 from comments.tokens import issue_token
 from newsportal.params import MAX_ID, whole_number
 from tests import hostile_tally
@@ -488,6 +489,9 @@ def public_pages(scene):
     Byline.objects.create(article=article, author=author)
     article.tags.add(tag)
     probe = default_storage.save("hostile/probe.txt", ContentFile(b"A file the site serves."))
+    subscription = ReplySubscription.objects.create(
+        comment_id=scene.comment_ids["approved"], email="known@example.org"
+    )
     arguments = {
         "articles:detail": {"slug": article.slug},
         "articles:section": {"slug": article.section.slug},
@@ -499,6 +503,8 @@ def public_pages(scene):
         "comments:report": {"comment_id": str(scene.comment_ids["approved"])},
         "comments:permalink": {"comment_id": str(scene.comment_ids["approved"])},
         "comments:edit": {"comment_id": str(scene.comment_ids["approved"])},
+        "comments:replies_confirm": {"token": replies.confirm_token(subscription)},
+        "comments:replies_unsubscribe": {"token": replies.unsubscribe_token(subscription)},
         "sitemap_section": {"section": "articles"},
         "page": {"path": Page.objects.create(title="About us", path="/about/").path[1:]},
     }

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import URLResolver, get_resolver
 
 from articles.pages import Page
+from comments import replies
+from comments.models import ReplySubscription
 from tests.comments.conftest import post_form
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, TagFactory
 
@@ -29,6 +31,16 @@ ROUTES = {
     "comments/<int:comment_id>/": (lambda site: f"/comments/{site['comment'].pk}/", READER),
     "comments/<int:comment_id>/edit/": (
         lambda site: f"/comments/{site['comment'].pk}/edit/",
+        "GET, HEAD, POST, OPTIONS",
+    ),
+    "comments/replies/confirm/<str:token>/": (
+        lambda site: f"/comments/replies/confirm/{replies.confirm_token(site['subscription'])}/",
+        "GET, HEAD, POST, OPTIONS",
+    ),
+    "comments/replies/unsubscribe/<str:token>/": (
+        lambda site: (
+            f"/comments/replies/unsubscribe/{replies.unsubscribe_token(site['subscription'])}/"
+        ),
         "GET, HEAD, POST, OPTIONS",
     ),
     "comments/<int:comment_id>/report/": (
@@ -86,7 +98,8 @@ def site():
         "author": author,
         "media_url": f"{settings.MEDIA_URL}methods-probe.svg",
         "page": Page.objects.create(title="About us", path="/about/"),
-        "comment": CommentFactory(article=article, status="approved"),
+        "comment": (comment := CommentFactory(article=article, status="approved")),
+        "subscription": ReplySubscription.objects.create(comment=comment, email="a@example.org"),
     }
     media_file.unlink()
 

@@ -12,7 +12,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import reverse
 
-from comments.models import Comment, CommentReport
+from comments import replies
+from comments.models import Comment, CommentReport, ReplySubscription
 from newsportal.errors import BYTES_NOT_UTF8, CHARSET_NOT_UTF8
 from tests.comments.conftest import aged_token
 from tests.factories import ArticleFactory, CommentFactory, SectionFactory
@@ -85,13 +86,15 @@ def post_endpoints(client):
     article = ArticleFactory()
     section = SectionFactory()
     comment = CommentFactory(article=article, status="approved")
-    site = {"article": article, "comment": comment}
+    subscription = ReplySubscription.objects.create(comment=comment, email="a@example.org")
+    site = {"article": article, "comment": comment, "subscription": subscription}
     public = [example(site) for example, allowed in ROUTES.values() if "POST" in allowed]
-    assert public == [
+    assert public[:3] == [
         f"/comments/post/{article.pk}/",
         f"/comments/{comment.pk}/edit/",
-        f"/comments/{comment.pk}/report/",
+        f"/comments/replies/confirm/{replies.confirm_token(subscription)}/",
     ]
+    assert len(public) == 5  # and the unsubscribe and report forms
     user = get_user_model().objects.create_superuser("chief", "chief@example.org", "x")
     client.force_login(user)
     add_forms = [
