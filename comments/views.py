@@ -178,6 +178,7 @@ def _failure(request, article, form, status=400):
 
 
 @require_safe
+@never_cache  # where a comment is changes as others arrive: never kept by a cache
 def comment_permalink(request, comment_id):
     """A comment's lasting address: the page of its article that shows it, in the order asked
     for (?order=), at the comment. Only a comment the reader may see: approved, or their own."""
