@@ -181,14 +181,15 @@ def _failure(request, article, form, status=400):
 @never_cache  # where a comment is changes as others arrive: never kept by a cache
 def comment_permalink(request, comment_id):
     """A comment's lasting address: the page of its article that shows it, in the order asked
-    for (?order=), at the comment. Only a comment the reader may see: approved, or their own."""
+    for (?order=), at the comment. Only a comment the reader may see: approved, or their own;
+    a moderator (the admin's "view on site") is led to any comment's place."""
     own_ids = session.own_comment_ids(request)
-    comment = get_object_or_404(
-        Comment.objects.select_related("article")
-        .filter(article__in=Article.objects.published())
-        .visible_to(own_ids),
-        pk=comment_id,
+    comments = Comment.objects.select_related("article").filter(
+        article__in=Article.objects.published()
     )
+    if not request.user.has_perm("comments.moderate_comment"):
+        comments = comments.visible_to(own_ids)
+    comment = get_object_or_404(comments, pk=comment_id)
     order = Order.read(request.GET.get("order"))
     page = page_of(comment, own_ids=own_ids, order=order)
     query = "&".join(

@@ -110,6 +110,13 @@ def test_a_permalink_never_shows_a_held_comment_to_others(client, thread):
     held = CommentFactory(article=article, status=Status.PENDING)
     assert client.get(f"/comments/{held.pk}/").status_code == 404
     assert client.get("/comments/999999/").status_code == 404
+    # A moderator's "view on site" from the admin leads to its place.
+    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user)
+    response = client.get(f"/comments/{held.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{held.pk}")
 
 
 def test_moderators_feature_from_the_queue_and_the_comments_page(client, thread):
