@@ -20,6 +20,7 @@ from .models import (
     ModerationRule,
     Status,
 )
+from .tasks import schedule_moderator_notification
 from .text import link_hosts
 
 
@@ -92,8 +93,6 @@ def comment_submit(
     with transaction.atomic(savepoint=False):
         comment.save()
     if comment.status == Status.PENDING:
-        from .tasks import schedule_moderator_notification
-
         transaction.on_commit(schedule_moderator_notification)
     elif comment.status == Status.APPROVED:
         replies.approved_reply(comment)
@@ -144,8 +143,6 @@ def comment_report(
             fields += ["status", "held_reason", "held_detail"]
         comment.save(update_fields=fields)
     if hidden:
-        from .tasks import schedule_moderator_notification
-
         transaction.on_commit(schedule_moderator_notification)
     return report
 
@@ -237,8 +234,6 @@ def comment_author_edit(*, comment: Comment, body: str, own_comment_ids, ip_addr
     comment.full_clean(exclude=["thread", "article", "parent"])
     comment.save()
     if status == Status.PENDING:
-        from .tasks import schedule_moderator_notification
-
         transaction.on_commit(schedule_moderator_notification)
     return comment
 
