@@ -3,8 +3,7 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -27,7 +26,6 @@ from .models import (
     HoldReason,
     ModerationDecision,
     ModerationRule,
-    Status,
 )
 from .querysets import StatusCount
 
@@ -106,8 +104,8 @@ def _history_line(history: dict) -> str:
     """'3 approved · 1 spam': what became of a commenter's comments here, decided ones only."""
     shown = [
         f"{history[status]} {label.lower()}"
-        for status, label in Status.choices
-        if status != Status.PENDING and history.get(status)
+        for status, label in Comment.Status.choices
+        if status != Comment.Status.PENDING and history.get(status)
     ]
     return " · ".join(shown) or "nothing decided yet"
 
@@ -121,7 +119,7 @@ class EditorsPickFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(featured_at__isnull=False, status=Status.APPROVED)
+            return queryset.featured()
         return queryset
 
 
@@ -388,8 +386,8 @@ class CommentAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # The queue opens on what needs doing: pending comments, newest first.
         if not request.GET and request.method == "GET":
-            return HttpResponseRedirect(f"{request.path}?status__exact={Status.PENDING}")
-        counts = Comment.objects.status_counts(Status.values)
+            return HttpResponseRedirect(f"{request.path}?status__exact={Comment.Status.PENDING}")
+        counts = Comment.objects.status_counts(Comment.Status.values)
         current = request.GET.get("status__exact", "")
         tabs = [
             {
@@ -398,7 +396,7 @@ class CommentAdmin(admin.ModelAdmin):
                 "url": f"?status__exact={value}",
                 "current": current == value,
             }
-            for value, label in Status.choices
+            for value, label in Comment.Status.choices
         ]
         reported = "reported" in request.GET
         tabs.append(
@@ -503,15 +501,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_selected(self, request, queryset):
-        self._bulk(request, queryset, Status.APPROVED, "Approved")
+        self._bulk(request, queryset, Comment.Status.APPROVED, "Approved")
 
     @admin.action(description="Reject selected comments", permissions=["moderate"])
     def reject_selected(self, request, queryset):
-        self._bulk(request, queryset, Status.REJECTED, "Rejected")
+        self._bulk(request, queryset, Comment.Status.REJECTED, "Rejected")
 
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_selected_as_spam(self, request, queryset):
-        self._bulk(request, queryset, Status.SPAM, "Marked as spam:")
+        self._bulk(request, queryset, Comment.Status.SPAM, "Marked as spam:")
 
     @admin.action(
         description="Dismiss readers' reports (keep the comments up)", permissions=["moderate"]
@@ -611,7 +609,7 @@ class CommentAdmin(admin.ModelAdmin):
             )
             return HttpResponseRedirect(request.path)
         to_status = request.POST.get("_moderate")
-        if to_status not in Status.values:
+        if to_status not in Comment.Status.values:
             return super().response_change(request, obj)
         if not self.has_moderate_permission(request):
             raise PermissionDenied
@@ -622,12 +620,12 @@ class CommentAdmin(admin.ModelAdmin):
             note=request.POST.get("moderation_note", "")[:500],
         )
         self.message_user(
-            request, f"Comment by {obj.name}: {Status(to_status).label.lower()}.", messages.SUCCESS
+            request,
+            f"Comment by {obj.name}: {Comment.Status(to_status).label.lower()}.",
+            messages.SUCCESS,
         )
         if "_next" in request.POST:
-            following = (
-                Comment.objects.pending().exclude(pk=obj.pk).order_by("-created_at", "-pk").first()
-            )
+            following = Comment.objects.next_pending(after=obj)
             if following:
                 return HttpResponseRedirect(
                     reverse("admin:comments_comment_change", args=[following.pk])
@@ -802,18 +800,6 @@ class CommentPolicyInline(admin.StackedInline):
 admin.site.unregister(Article)
 
 
-def _comment_count(status: str):
-    """A correlated count, so the article list needs no query per row and no join blow-up."""
-    counted = (
-        Comment.objects.filter(article=OuterRef("pk"), status=status)
-        .order_by()
-        .values("article")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 @admin.register(Article)
 class ArticleAdmin(BaseArticleAdmin):
     inlines = [*BaseArticleAdmin.inlines, CommentPolicyInline]
@@ -824,8 +810,8 @@ class ArticleAdmin(BaseArticleAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                pending_comment_count=_comment_count(Status.PENDING),
-                approved_comment_count=_comment_count(Status.APPROVED),
+                pending_comment_count=Comment.objects.count_per_article(Comment.Status.PENDING),
+                approved_comment_count=Comment.objects.count_per_article(Comment.Status.APPROVED),
             )
         )
 

@@ -13,16 +13,16 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from . import learning
-from .models import Comment, ModerationDecision, Status
+from .models import Comment, ModerationDecision
 
 DAYS = 30
 # Drawn bottom to top, in these colours (readable on white, told apart without colour too: the
 # table says the same, and each bar has its own title).
 SERIES = [
-    (Status.APPROVED, "Approved", "#2e7d32"),
-    (Status.PENDING, "Still pending", "#b26b00"),
-    (Status.REJECTED, "Rejected", "#6d4c41"),
-    (Status.SPAM, "Spam", "#b71c1c"),
+    (Comment.Status.APPROVED, "Approved", "#2e7d32"),
+    (Comment.Status.PENDING, "Still pending", "#b26b00"),
+    (Comment.Status.REJECTED, "Rejected", "#6d4c41"),
+    (Comment.Status.SPAM, "Spam", "#b71c1c"),
 ]
 CACHE_KEY = "comments:moderation-picture"
 CACHE_SECONDS = 60
@@ -115,7 +115,7 @@ def moderation_picture(now=None) -> Picture:
         ModerationDecision.objects.filter(
             created_at__gte=since,
             action=ModerationDecision.Action.STATUS,
-            from_status=Status.PENDING,
+            from_status=Comment.Status.PENDING,
         )
         .values("comment")
         .annotate(decided=Min("created_at"), arrived=Min("comment__created_at"))

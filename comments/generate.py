@@ -35,10 +35,15 @@ from newsportal.bulk_load import (
 
 from . import text
 from .conf import setting
-from .models import Comment, HoldReason, Status
+from .models import Comment, HoldReason
 
 # (status, share in per cent). Replies are written only to approved comments.
-STATUSES = [(Status.APPROVED, 90), (Status.PENDING, 1), (Status.SPAM, 5), (Status.REJECTED, 4)]
+STATUSES = [
+    (Comment.Status.APPROVED, 90),
+    (Comment.Status.PENDING, 1),
+    (Comment.Status.SPAM, 5),
+    (Comment.Status.REJECTED, 4),
+]
 SHARE_REPLIES = 0.55
 # A reader answers one of the latest few comments, not one from three days of discussion ago.
 REPLY_REACH = 8
@@ -142,7 +147,7 @@ def generate_comments(
             articles=len(set(plan.article)),
             threads=0,
             replies=0,
-            by_status=dict.fromkeys(Status.values, 0),
+            by_status=dict.fromkeys(Comment.Status.values, 0),
             first_id=first_id,
         )
         order = sorted(range(len(plan.posted)), key=plan.posted.__getitem__)
@@ -169,7 +174,7 @@ def generate_comments(
                     keep_ip=created_at >= retention,
                 )
                 # Moderators were mailed about every generated pending comment already.
-                if status == Status.PENDING:
+                if status == Comment.Status.PENDING:
                     comment["notified_at"] = min(created_at + notify_delay, now)
                 batch.append(comment)
                 run.by_status[status] += 1
@@ -237,7 +242,7 @@ class _Discussions:
             self.thread.append(thread)
             self.depth.append(depth)
             self.status.append(status)
-            if STATUSES[status][0] == Status.APPROVED and depth <= self.deepest_parent:
+            if STATUSES[status][0] == Comment.Status.APPROVED and depth <= self.deepest_parent:
                 answerable.append(index)
 
 
@@ -277,13 +282,13 @@ class _CommentWriter:
         # Regulars write most of the comments.
         name, email, website = self.readers[int(READERS * rng.random() ** 3)]
         held_reason, held_detail = "", ""
-        if status == Status.SPAM:
+        if status == Comment.Status.SPAM:
             sentences = [rng.choice(SPAM)]
             held_reason, held_detail = rng.choice(SPAM_RULES)
         else:
             pool = self.answers if parent_id and rng.random() < 0.5 else self.opinions
             sentences = rng.choices(pool, k=rng.choice((1, 1, 2, 2, 3, 4)))
-            if status != Status.APPROVED or rng.random() < 0.8:
+            if status != Comment.Status.APPROVED or rng.random() < 0.8:
                 held_reason = HoldReason.PRE_MODERATION
         body = " ".join(sentences)
         fingerprint = "".join(self.fingerprints[sentence] for sentence in sentences)

@@ -27,12 +27,12 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .conf import setting
-from .models import Comment, ModerationDecision, SpamSignal, Status
+from .models import Comment, ModerationDecision, SpamSignal
 from .text import BIDI_CONTROLS, INVISIBLE, count_links, link_hosts
 
 # What a moderator's decision says about a comment.
 SPAM, HAM = "spam", "ham"
-LABELS = {Status.APPROVED: HAM, Status.SPAM: SPAM, Status.REJECTED: SPAM}
+LABELS = {Comment.Status.APPROVED: HAM, Comment.Status.SPAM: SPAM, Comment.Status.REJECTED: SPAM}
 
 WORD = re.compile(r"\w{2,24}")
 MAX_WORDS = 300  # a long comment's first distinct words are enough to judge it
@@ -73,7 +73,7 @@ def signals_of(
     if history is not None:
         if not any(history.values()):
             signals["history:new"] = None
-        for status in (Status.APPROVED, Status.SPAM, Status.REJECTED):
+        for status in (Comment.Status.APPROVED, Comment.Status.SPAM, Comment.Status.REJECTED):
             if history.get(status):
                 signals[f"history:{status}"] = None
     if fill_seconds is not None:
@@ -99,9 +99,9 @@ def describe(signal: str) -> str:
     kind, _, value = signal.partition(":")
     history = {
         "new": "first comment here",
-        Status.APPROVED: "approved here before",
-        Status.SPAM: "marked spam here before",
-        Status.REJECTED: "rejected here before",
+        Comment.Status.APPROVED: "approved here before",
+        Comment.Status.SPAM: "marked spam here before",
+        Comment.Status.REJECTED: "rejected here before",
     }
     return {
         "word": f"“{value}”",
@@ -261,8 +261,10 @@ def record(days: int = 30) -> Record:
         guesses=Count("pk"),
         overturned=Count(
             "pk",
-            filter=Q(spam_likelihood__gte=hold, status=Status.APPROVED)
-            | Q(spam_likelihood__lt=hold, status__in=[Status.SPAM, Status.REJECTED]),
+            filter=Q(spam_likelihood__gte=hold, status=Comment.Status.APPROVED)
+            | Q(
+                spam_likelihood__lt=hold, status__in=[Comment.Status.SPAM, Comment.Status.REJECTED]
+            ),
         ),
     )
     return Record(days, totals["guesses"], totals["overturned"])

@@ -14,13 +14,6 @@ from . import conf, text
 from .querysets import CommentQuerySet
 
 
-class Status(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SPAM = "spam", "Spam"
-
-
 class Mode(models.TextChoices):
     PRE = "pre", "Pre-moderated: every comment waits for a moderator"
     KNOWN = "known", "Approve authors whose earlier comment from the same browser was approved"
@@ -46,6 +39,12 @@ class HoldReason(models.TextChoices):
 
 
 class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
@@ -164,7 +163,10 @@ class Comment(models.Model):
     def editable_by_author(self, own_ids, *, now=None) -> bool:
         """Whether the reader whose browser wrote it (`own_ids`, from their session) may still
         edit or delete it: within COMMENTS_EDIT_WINDOW_SECONDS, while it is shown or waiting."""
-        if self.pk not in set(own_ids) or self.status not in (Status.APPROVED, Status.PENDING):
+        if self.pk not in set(own_ids) or self.status not in (
+            self.Status.APPROVED,
+            self.Status.PENDING,
+        ):
             return False
         window = timedelta(seconds=conf.setting("COMMENTS_EDIT_WINDOW_SECONDS"))
         return (now or timezone.now()) < self.created_at + window
@@ -175,7 +177,7 @@ class Comment(models.Model):
 
     @property
     def is_featured(self) -> bool:
-        return self.featured_at is not None and self.status == Status.APPROVED
+        return self.featured_at is not None and self.status == self.Status.APPROVED
 
     @property
     def excerpt(self) -> str:
@@ -211,11 +213,11 @@ class Comment(models.Model):
 
     @property
     def can_be_reported(self) -> bool:
-        return self.status == Status.APPROVED and not self.reports_dismissed
+        return self.status == self.Status.APPROVED and not self.reports_dismissed
 
     @property
     def can_be_replied_to(self) -> bool:
-        return self.status == Status.APPROVED and self.depth + 1 < conf.setting(
+        return self.status == self.Status.APPROVED and self.depth + 1 < conf.setting(
             "COMMENTS_MAX_DEPTH"
         )
 
@@ -290,8 +292,8 @@ class ModerationDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=20, choices=Action, default=Action.STATUS)
-    from_status = models.CharField(max_length=10, choices=Status)
-    to_status = models.CharField(max_length=10, choices=Status)
+    from_status = models.CharField(max_length=10, choices=Comment.Status)
+    to_status = models.CharField(max_length=10, choices=Comment.Status)
     note = models.CharField(max_length=500, blank=True)
     # The text before an edit, so a redaction never loses the original.
     previous_body = models.TextField(blank=True)

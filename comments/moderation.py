@@ -17,7 +17,7 @@ from articles.models import Article
 
 from . import identity, learning
 from .conf import setting
-from .models import Comment, HoldReason, Mode, ModerationRule, Status
+from .models import Comment, HoldReason, Mode, ModerationRule
 from .text import BIDI_CONTROLS, INVISIBLE, count_links, link_hosts
 
 
@@ -86,7 +86,7 @@ def _rule_verdict(rule: ModerationRule, *, name, email, url, body, ip) -> Verdic
         matched = _ip_matches(ip, rule.value)
     if not matched:
         return None
-    status = Status.PENDING if rule.kind == Kind.HELD_WORD else Status.SPAM
+    status = Comment.Status.PENDING if rule.kind == Kind.HELD_WORD else Comment.Status.SPAM
     return Verdict(status, HoldReason(rule.kind), rule.value)
 
 
@@ -138,21 +138,21 @@ def _verdict(*, article, name, email, url, body, ip, author_comment_ids, likelih
     ]
     # A blocking rule wins over a holding one.
     for verdict in verdicts:
-        if verdict.status == Status.SPAM:
+        if verdict.status == Comment.Status.SPAM:
             return verdict
     if staff_name := identity.impersonated_staff(name):
-        return Verdict(Status.PENDING, HoldReason.IMPERSONATION, f"passes for {staff_name}")
+        return Verdict(Comment.Status.PENDING, HoldReason.IMPERSONATION, f"passes for {staff_name}")
     likely = likelihood is not None and likelihood >= setting("COMMENTS_SPAM_HOLD_LIKELIHOOD")
     if likely and likelihood >= setting("COMMENTS_SPAM_LIKELIHOOD"):
-        return Verdict(Status.SPAM, HoldReason.LIKELY_SPAM)
+        return Verdict(Comment.Status.SPAM, HoldReason.LIKELY_SPAM)
     if verdicts:
         return verdicts[0]
 
     links = count_links(body) + count_links(name)
     if links > setting("COMMENTS_MAX_LINKS"):
-        return Verdict(Status.PENDING, HoldReason.LINKS, f"{links} links")
+        return Verdict(Comment.Status.PENDING, HoldReason.LINKS, f"{links} links")
     if likely:
-        return Verdict(Status.PENDING, HoldReason.LIKELY_SPAM)
+        return Verdict(Comment.Status.PENDING, HoldReason.LIKELY_SPAM)
 
     if article_mode(article) == Mode.KNOWN:
         # Known means: this browser posted an approved comment under this e-mail before. The
@@ -163,6 +163,6 @@ def _verdict(*, article, name, email, url, body, ip, author_comment_ids, likelih
             .exists()
         )
         if known:
-            return Verdict(Status.APPROVED)
-        return Verdict(Status.PENDING, HoldReason.FIRST_COMMENT)
-    return Verdict(Status.PENDING, HoldReason.PRE_MODERATION)
+            return Verdict(Comment.Status.APPROVED)
+        return Verdict(Comment.Status.PENDING, HoldReason.FIRST_COMMENT)
+    return Verdict(Comment.Status.PENDING, HoldReason.PRE_MODERATION)

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from newsportal.front_cache import purge
 
-from .models import ArticleCommentPolicy, Comment, Status
+from .models import ArticleCommentPolicy, Comment
 
 _BEFORE = "_front_cache_before"
 
@@ -26,13 +26,15 @@ def comment_saved(sender, instance: Comment, raw=False, **kwargs):
     before = getattr(instance, _BEFORE, None)
     if raw:
         return
-    if instance.status == Status.APPROVED or (before and before["status"] == Status.APPROVED):
+    if instance.status == Comment.Status.APPROVED or (
+        before and before["status"] == Comment.Status.APPROVED
+    ):
         purge({f"article-{instance.article_id}"})
 
 
 @receiver(post_delete, sender=Comment)
 def comment_deleted(sender, instance: Comment, **kwargs):
-    if instance.status == Status.APPROVED:
+    if instance.status == Comment.Status.APPROVED:
         purge({f"article-{instance.article_id}"})
 
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.db import connections, models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 
 # Counting comments of one status reads one index entry each: at a million comments the
 # approved ones alone take ~60 ms to count, on every opening of the moderation queue (#8).
@@ -23,10 +23,33 @@ class StatusCount:
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
-        return self.filter(status="approved")
+        return self.filter(status=self.model.Status.APPROVED)
 
     def pending(self):
-        return self.filter(status="pending")
+        return self.filter(status=self.model.Status.PENDING)
+
+    def awaiting_notification(self):
+        """Pending comments no moderator has been told about yet, oldest first (tasks.py)."""
+        return self.pending().filter(notified_at__isnull=True).order_by("created_at")
+
+    def next_pending(self, *, after=None):
+        """The newest pending comment other than `after`: where "save and next" leads."""
+        pending = self.pending()
+        if after is not None:
+            pending = pending.exclude(pk=after.pk)
+        return pending.order_by("-created_at", "-pk").first()
+
+    def count_per_article(self, status: str):
+        """A correlated count of the outer article row's comments in `status`: a list of
+        articles gets it without a query per row or a join that multiplies rows."""
+        counted = (
+            self.filter(article=OuterRef("pk"), status=status)
+            .order_by()
+            .values("article")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(counted), 0)
 
     def featured(self):
         """Editors' picks that readers see: approved, in the order they were written."""
@@ -54,12 +77,17 @@ class CommentQuerySet(models.QuerySet):
         """Comments readers reported that still wait for a moderator's answer: shown, or hidden
         by the reports, with the reports not dismissed."""
         return self.filter(
-            report_count__gt=0, reports_dismissed=False, status__in=["approved", "pending"]
+            report_count__gt=0,
+            reports_dismissed=False,
+            status__in=[self.model.Status.APPROVED, self.model.Status.PENDING],
         )
 
     def visible_to(self, own_ids=()):
         """Approved comments, plus the reader's own comments still awaiting moderation."""
-        return self.filter(Q(status="approved") | Q(pk__in=list(own_ids), status="pending"))
+        Status = self.model.Status
+        return self.filter(
+            Q(status=Status.APPROVED) | Q(pk__in=list(own_ids), status=Status.PENDING)
+        )
 
     def approved_counts(self, article_ids) -> dict[int, int]:
         """{article id: approved comments} for a list of articles, in one query."""

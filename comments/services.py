@@ -12,14 +12,7 @@ from articles.models import Article
 
 from . import identity, learning, moderation, replies
 from .conf import setting
-from .models import (
-    Comment,
-    CommentReport,
-    HoldReason,
-    ModerationDecision,
-    ModerationRule,
-    Status,
-)
+from .models import Comment, CommentReport, HoldReason, ModerationDecision, ModerationRule
 from .tasks import schedule_moderator_notification
 from .text import link_hosts
 
@@ -56,7 +49,7 @@ def comment_submit(
     staff = user if identity.is_staff_commenter(user) else None
     if staff is not None:
         name = identity.display_name(staff)
-        verdict = moderation.Verdict(Status.APPROVED)
+        verdict = moderation.Verdict(Comment.Status.APPROVED)
     else:
         verdict = moderation.assess(
             article=article,
@@ -92,9 +85,9 @@ def comment_submit(
     # transaction, that transaction already gives it, without a savepoint's round trips.
     with transaction.atomic(savepoint=False):
         comment.save()
-    if comment.status == Status.PENDING:
+    if comment.status == Comment.Status.PENDING:
         transaction.on_commit(schedule_moderator_notification)
-    elif comment.status == Status.APPROVED:
+    elif comment.status == Comment.Status.APPROVED:
         replies.approved_reply(comment)
     return comment
 
@@ -134,10 +127,10 @@ def comment_report(
             ModerationDecision.objects.create(
                 comment=comment,
                 from_status=comment.status,
-                to_status=Status.PENDING,
+                to_status=Comment.Status.PENDING,
                 note=f"Hidden after readers' reports: {summary}"[:500],
             )
-            comment.status = Status.PENDING
+            comment.status = Comment.Status.PENDING
             comment.held_reason = HoldReason.REPORTED
             comment.held_detail = summary[:200]
             fields += ["status", "held_reason", "held_detail"]
@@ -153,10 +146,10 @@ def comment_reports_dismiss(*, comment: Comment, moderator=None, note: str = "")
     more reports."""
     _require_moderator(moderator)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.status == Status.PENDING and comment.held_reason == HoldReason.REPORTED:
+    if comment.status == Comment.Status.PENDING and comment.held_reason == HoldReason.REPORTED:
         comment_moderate(
             comment=comment,
-            to_status=Status.APPROVED,
+            to_status=Comment.Status.APPROVED,
             moderator=moderator,
             note=note or "Readers' reports dismissed",
         )
@@ -172,7 +165,7 @@ def comment_feature(*, comment: Comment, featured: bool = True, moderator=None):
     """Make an approved comment an editors' pick (or no longer one), logged."""
     _require_moderator(moderator)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if featured and comment.status != Status.APPROVED:
+    if featured and comment.status != Comment.Status.APPROVED:
         raise ValidationError("Only an approved comment can be an editors' pick.", code="status")
     if (comment.featured_at is not None) == featured:
         return None
@@ -211,11 +204,11 @@ def comment_author_edit(*, comment: Comment, body: str, own_comment_ids, ip_addr
         author_comment_ids=own_comment_ids,
     )
     if comment.is_verified_staff:
-        verdict = moderation.Verdict(Status.APPROVED)
+        verdict = moderation.Verdict(Comment.Status.APPROVED)
     # Never approved by an edit: a pending comment stays pending whatever its new text.
     status = verdict.status
-    if comment.status == Status.PENDING and status == Status.APPROVED:
-        status = Status.PENDING
+    if comment.status == Comment.Status.PENDING and status == Comment.Status.APPROVED:
+        status = Comment.Status.PENDING
     ModerationDecision.objects.create(
         comment=comment,
         action=ModerationDecision.Action.AUTHOR_EDIT,
@@ -226,14 +219,14 @@ def comment_author_edit(*, comment: Comment, body: str, own_comment_ids, ip_addr
     )
     comment.body = body
     comment.status = status
-    if status != Status.APPROVED:
+    if status != Comment.Status.APPROVED:
         comment.held_reason, comment.held_detail = verdict.reason, verdict.detail[:200]
     comment.spam_likelihood = verdict.guess.likelihood
     comment.spam_reasons = verdict.guess.reasons
     comment.spam_signals = list(verdict.signals)
     comment.full_clean(exclude=["thread", "article", "parent"])
     comment.save()
-    if status == Status.PENDING:
+    if status == Comment.Status.PENDING:
         transaction.on_commit(schedule_moderator_notification)
     return comment
 
@@ -249,9 +242,9 @@ def comment_author_delete(*, comment: Comment, own_comment_ids):
         comment=comment,
         action=ModerationDecision.Action.AUTHOR_DELETE,
         from_status=comment.status,
-        to_status=Status.REJECTED,
+        to_status=Comment.Status.REJECTED,
     )
-    comment.status = Status.REJECTED
+    comment.status = Comment.Status.REJECTED
     comment.featured_at = None
     comment.save(update_fields=["status", "featured_at"])
     return comment
@@ -306,7 +299,7 @@ def comment_moderate(
 ) -> ModerationDecision | None:
     """Approve, reject, mark as spam (or put back to pending) one comment, and log it."""
     _require_moderator(moderator)
-    if to_status not in Status.values:
+    if to_status not in Comment.Status.values:
         raise ValidationError(f"Unknown status {to_status!r}.")
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status == to_status:
@@ -319,14 +312,14 @@ def comment_moderate(
         note=note,
     )
     fields = ["status"]
-    if to_status == Status.APPROVED and comment.held_reason == HoldReason.REPORTED:
+    if to_status == Comment.Status.APPROVED and comment.held_reason == HoldReason.REPORTED:
         # A moderator put back what readers' reports hid: those reports are answered.
         comment.reports_dismissed = True
         fields.append("reports_dismissed")
     comment.status = to_status
     comment.save(update_fields=fields)
     learning.learn(comment)
-    if to_status == Status.APPROVED:
+    if to_status == Comment.Status.APPROVED:
         replies.approved_reply(comment)
     return decision
 

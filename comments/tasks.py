@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .conf import setting
-from .models import Comment, Status
+from .models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,7 @@ def moderator_emails() -> list[str]:
 @task()
 def notify_moderators() -> int:
     """Mail every moderator once about all pending comments nobody was told about yet."""
-    batch = list(
-        Comment.objects.filter(status=Status.PENDING, notified_at__isnull=True)
-        .select_related("article")
-        .order_by("created_at")
-    )
+    batch = list(Comment.objects.awaiting_notification().select_related("article"))
     recipients = moderator_emails()
     if not batch or not recipients:
         return 0

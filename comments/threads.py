@@ -36,7 +36,7 @@ class Order:
 
 
 # An editors' pick a reader sees (Comment.is_featured).
-_PICKED = Q(featured_at__isnull=False, status="approved")
+_PICKED = Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
 # 0 for an editors' pick, 1 for the rest: sorts picks first.
 _NOT_PICKED = Case(When(_PICKED, then=Value(0)), default=Value(1), output_field=IntegerField())
 

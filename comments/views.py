@@ -18,7 +18,7 @@ from articles.views import article_detail
 from . import replies, session, spam, tokens
 from .conf import setting
 from .forms import AuthorEditForm, CommentForm, ReportForm
-from .models import Comment, ReplyOptOut, Status
+from .models import Comment, ReplyOptOut
 from .services import (
     comment_author_delete,
     comment_author_edit,
@@ -269,7 +269,7 @@ def report_comment(request, comment_id):
         Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
         pk=comment_id,
     )
-    shown = comment.status == Status.APPROVED
+    shown = comment.status == Comment.Status.APPROVED
     if request.method == "GET" and not shown:
         raise Http404("No such comment.")  # a held comment's text stays with the moderators
     form = ReportForm(request.POST if request.method == "POST" else None)

@@ -19,14 +19,14 @@ from articles.wordpress.wxr import WPComment, WPItem
 from newsportal.front_cache import purge
 
 from .conf import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH
-from .models import Comment, Status, body_fingerprint
+from .models import Comment, body_fingerprint
 
 STATUSES = {
-    "1": Status.APPROVED,
-    "0": Status.PENDING,
-    "spam": Status.SPAM,
-    "trash": Status.REJECTED,
-    "post-trashed": Status.REJECTED,  # binned with its post (wp_trash_post_comments)
+    "1": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REJECTED,
+    "post-trashed": Comment.Status.REJECTED,  # binned with its post (wp_trash_post_comments)
 }
 NOT_READER_COMMENTS = {"pingback", "trackback"}
 KIND = WordPressOrigin.Kind.COMMENT
@@ -159,7 +159,7 @@ class CommentImport:
             update_fields=["object_id"],
         )
         self.report.created["comments"] += len(comments)
-        if any(comment.status == Status.APPROVED for comment in comments):
+        if any(comment.status == Comment.Status.APPROVED for comment in comments):
             purge({f"article-{article.pk}"})
 
     def _comment(self, record: WPComment, article: Article, by_id: dict) -> Comment:

@@ -22,14 +22,14 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from articles.models import Article, Author, Image, Page, Section, Tag
-from comments.models import Comment, Status
+from comments.models import Comment
 
 WXR_VERSION = "1.2"
 COMMENT_STATUSES = {
-    Status.APPROVED: "1",
-    Status.PENDING: "0",
-    Status.SPAM: "spam",
-    Status.REJECTED: "trash",
+    Comment.Status.APPROVED: "1",
+    Comment.Status.PENDING: "0",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.REJECTED: "trash",
 }
 # Text in square brackets that WordPress itself would take for one of its own shortcodes
 # (wp-includes/media.php, embed.php): written as its escape, [[name]], which WordPress shows

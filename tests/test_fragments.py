@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import ArticleCommentPolicy, Comment, Mode, Status
+from comments.models import ArticleCommentPolicy, Comment, Mode
 from comments.services import comment_moderate
 from tests.comments.conftest import aged_token, post_form
 from tests.factories import (
@@ -72,14 +72,18 @@ def test_kept_parts_render_exactly_what_a_fresh_render_does(settings):
 
 def test_an_approved_comment_shows_once_the_article_is_purged(django_capture_on_commit_callbacks):
     article = ArticleFactory()
-    unpurged = CommentFactory(article=article, status=Status.PENDING, body="Approved quietly")
-    approved = CommentFactory(article=article, status=Status.PENDING, body="Approved just now")
+    unpurged = CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Approved quietly"
+    )
+    approved = CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Approved just now"
+    )
     page(article)
     # Approved behind the site's back (no signal, so no purge): the kept thread is shown.
-    Comment.objects.filter(pk=unpurged.pk).update(status=Status.APPROVED)
+    Comment.objects.filter(pk=unpurged.pk).update(status=Comment.Status.APPROVED)
     assert "Approved quietly" not in page(article)
     with django_capture_on_commit_callbacks(execute=True):
-        comment_moderate(comment=approved, to_status=Status.APPROVED)
+        comment_moderate(comment=approved, to_status=Comment.Status.APPROVED)
     shown = page(article)
     assert "Approved just now" in shown
     assert "Approved quietly" in shown

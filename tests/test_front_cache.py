@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import services as article_services
 from articles.models import Article, RelatedLink
 from comments import services as comment_services
-from comments.models import Status
+from comments.models import Comment
 from newsportal import front_cache
 from tests.comments.conftest import aged_token, post_form
 from tests.factories import (
@@ -194,7 +194,7 @@ def test_every_change_purges_every_page_that_shows_it(
 ):
     article, other, tag = newsroom["article"], newsroom["other"], newsroom["tag"]
     old_section = article.section
-    comment = CommentFactory(article=article, status=Status.PENDING)
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
     approved = CommentFactory(article=article)
     new_section, new_tag, new_author = SectionFactory(), TagFactory(), AuthorFactory()
     draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, section=new_section)
@@ -225,10 +225,10 @@ def test_every_change_purges_every_page_that_shows_it(
         "byline": lambda: article.bylines.create(author=new_author, position=5),
         "related link": lambda: RelatedLink.objects.create(article=article, target=other),
         "approve comment": lambda: comment_services.comment_moderate(
-            comment=comment, to_status=Status.APPROVED
+            comment=comment, to_status=Comment.Status.APPROVED
         ),
         "reject comment": lambda: comment_services.comment_moderate(
-            comment=approved, to_status=Status.REJECTED
+            comment=approved, to_status=Comment.Status.REJECTED
         ),
         "redact comment": lambda: comment_services.comment_redact(
             comment=approved, body="[removed by a moderator]"

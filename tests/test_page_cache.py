@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import Status
+from comments.models import Comment
 from comments.services import comment_moderate
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -37,12 +37,14 @@ def test_a_public_page_is_served_again_without_rendering(django_assert_num_queri
 def test_a_purged_key_takes_every_page_showing_it_out(django_capture_on_commit_callbacks):
     """An approved comment shows at once, on the article and on the lists showing its count."""
     article = ArticleFactory()
-    comment = CommentFactory(article=article, status=Status.PENDING, body="Approved just now")
+    comment = CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="Approved just now"
+    )
     client = Client()
     client.get(article.get_absolute_url())
     client.get("/")
     with django_capture_on_commit_callbacks(execute=True):
-        comment_moderate(comment=comment, to_status=Status.APPROVED)
+        comment_moderate(comment=comment, to_status=Comment.Status.APPROVED)
     page = client.get(article.get_absolute_url())
     assert "X-Page-Cache" not in page
     assert "Approved just now" in page.content.decode()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Image, Page, Section, Tag, WordPressOrigin
 from articles.redirects import Redirect
 from articles.wordpress.wxr import WPItem, read_export
-from comments.models import Comment, Status
+from comments.models import Comment
 from newsportal.wordpress_import import import_export
 from tests.factories import (
     ArticleFactory,
@@ -127,12 +127,12 @@ def newsroom(db):
         email="thora@example.org",
         url="https://thora.example/",
         ip_address="2001:db8::7",
-        status=Status.APPROVED,
+        status=Comment.Status.APPROVED,
     )
-    CommentFactory(article=lead, parent=first, body="Agreed.", status=Status.APPROVED)
-    CommentFactory(article=lead, body="Waiting.", status=Status.PENDING)
-    CommentFactory(article=lead, body="Buy pills", status=Status.SPAM)
-    CommentFactory(article=lead, body="Rude.", status=Status.REJECTED)
+    CommentFactory(article=lead, parent=first, body="Agreed.", status=Comment.Status.APPROVED)
+    CommentFactory(article=lead, body="Waiting.", status=Comment.Status.PENDING)
+    CommentFactory(article=lead, body="Buy pills", status=Comment.Status.SPAM)
+    CommentFactory(article=lead, body="Rude.", status=Comment.Status.REJECTED)
     Page.objects.create(title="About us", path="/about/team/", body="<p>Who we are.</p>")
     Page.objects.create(title="Soon", path="/soon/", is_published=False)
     Comment.objects.filter(body="Agreed.").update(

@@ -54,7 +54,7 @@ def main(argv=None) -> None:
 
 def run(decisions: int, rounds: int) -> None:
     from comments import learning
-    from comments.models import Comment, Status
+    from comments.models import Comment
     from comments.services import comment_moderate, comment_submit
     from tests.comments.conftest import aged_token, post_form
     from tests.comments.spam_corpus import corpus
@@ -73,7 +73,8 @@ def run(decisions: int, rounds: int) -> None:
                 fill_seconds=sample.fill_seconds,
             )
             comment_moderate(
-                comment=comment, to_status=Status.SPAM if sample.is_spam else Status.APPROVED
+                comment=comment,
+                to_status=Comment.Status.SPAM if sample.is_spam else Comment.Status.APPROVED,
             )
     knowledge = learning.knowledge()
     print(
@@ -130,15 +131,15 @@ def run(decisions: int, rounds: int) -> None:
         scoring.append(time.perf_counter() - start)
 
     deciding, learning_alone = [], []
-    pending = list(Comment.objects.filter(status=Status.PENDING).order_by("pk")[:rounds])
+    pending = list(Comment.objects.filter(status=Comment.Status.PENDING).order_by("pk")[:rounds])
     for number, comment in enumerate(pending):
-        to_status = Status.SPAM if number % 2 else Status.APPROVED
+        to_status = Comment.Status.SPAM if number % 2 else Comment.Status.APPROVED
         start = time.perf_counter()
         comment_moderate(comment=comment, to_status=to_status)
         deciding.append(time.perf_counter() - start)
     for number, comment in enumerate(pending):  # each changed back: learning alone
         comment.refresh_from_db()
-        comment.status = Status.APPROVED if number % 2 else Status.SPAM
+        comment.status = Comment.Status.APPROVED if number % 2 else Comment.Status.SPAM
         start = time.perf_counter()
         learning.learn(comment)
         learning_alone.append(time.perf_counter() - start)

@@ -4,7 +4,7 @@ under their comment only, the page keeps their text, and the fixed comment waits
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment, ModerationDecision, Status
+from comments.models import Comment, ModerationDecision
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +33,6 @@ def test_a_reader_edits_their_comment_within_the_window(live_server, page, setti
 
     expect(page.locator(".comment-pending")).to_contain_text("The wall held, thankfully.")
     comment = Comment.objects.get()
-    assert (comment.body, comment.status) == ("The wall held, thankfully.", Status.PENDING)
+    assert (comment.body, comment.status) == ("The wall held, thankfully.", Comment.Status.PENDING)
     logged = ModerationDecision.objects.get(comment=comment)
     assert logged.previous_body == "The wall held, thankfuly."

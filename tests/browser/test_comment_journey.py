@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article
-from comments.models import Comment, Status
+from comments.models import Comment
 from tests.browser.conftest import log_in, open_tab, staff_member
 from tests.factories import CommentFactory
 
@@ -139,7 +139,7 @@ def test_comment_with_javascript_waits_for_moderation_then_appears_after_bulk_ap
     assert page.url == url_before
     assert page.evaluate("window.__marker") == 1, "the page reloaded"
     comment = Comment.objects.get(body=body)
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     expect(mine).to_have_id(f"comment-{comment.pk}")
     expect(page.locator("form#comment-form [name=comment]")).to_have_value("")
     screenshot(page, "comments-js-1-reader-A-pending")
@@ -169,7 +169,7 @@ def test_comment_with_javascript_waits_for_moderation_then_appears_after_bulk_ap
     expect(moderator_page.locator("#result_list tbody tr").filter(has_text=body)).to_have_count(0)
     screenshot(moderator_page, "comments-js-4-admin-approved")
     comment.refresh_from_db()
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
 
     second_page.reload()
     approved = second_page.locator(f"li.comment#comment-{comment.pk}")
@@ -197,7 +197,7 @@ def test_comment_without_javascript_waits_for_moderation(
     _post(no_js_page.locator("form#comment-form"))
     expect(no_js_page).to_have_url(re.compile(rf"{re.escape(SEED_PATH)}#comment-\d+$"))
     comment = Comment.objects.get(body=body)
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     expect(no_js_page).to_have_url(f"{site}{SEED_PATH}#comment-{comment.pk}")
     mine = no_js_page.locator(f"li.comment.comment-pending#comment-{comment.pk}")
     expect(mine).to_contain_text(body)
@@ -230,7 +230,7 @@ def test_reply_opens_in_place_with_javascript_and_by_link_without(
         article=_seed_article(),
         name="Grace Harbour",
         body="Who hosted the call?",
-        status=Status.APPROVED,
+        status=Comment.Status.APPROVED,
     )
 
     page.goto(f"{site}{SEED_PATH}")
@@ -271,7 +271,7 @@ def test_reply_opens_in_place_with_javascript_and_by_link_without(
     expect(no_js_page).to_have_url(re.compile(r"#comment-\d+$"))
     reply = Comment.objects.get(body="It was hosted from Moscow.")
     assert reply.parent_id == parent.pk
-    assert reply.status == Status.PENDING
+    assert reply.status == Comment.Status.PENDING
     expect(no_js_page).to_have_url(f"{site}{SEED_PATH}#comment-{reply.pk}")
     expect(
         no_js_page.locator(f"li#comment-{parent.pk} .comment-replies li#comment-{reply.pk}")
@@ -323,7 +323,7 @@ def test_script_in_every_field_renders_as_text_and_opens_no_dialog(
         name=f"{SVG_ONLOAD}{SCRIPT_TAG}",
         body=f"{BROKEN_IMAGE}\n\n{SCRIPT_TAG}",
         url=JAVASCRIPT_URL,
-        status=Status.PENDING,
+        status=Comment.Status.PENDING,
     )
 
     log_in(moderator_page, site, moderator)
@@ -342,7 +342,7 @@ def test_script_in_every_field_renders_as_text_and_opens_no_dialog(
         assert moderator_page.evaluate(INJECTED_MARKUP_JS, "#content") == []
     screenshot(moderator_page, "comments-xss-4-admin-change-page")
 
-    Comment.objects.filter(pk__in=[posted.pk, stored.pk]).update(status=Status.APPROVED)
+    Comment.objects.filter(pk__in=[posted.pk, stored.pk]).update(status=Comment.Status.APPROVED)
     for tab, name in ((second_page, "other-reader"), (page, "author")):
         tab.goto(f"{site}{SEED_PATH}")
         for comment in (posted, stored):

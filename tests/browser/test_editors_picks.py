@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comments.models import Comment, Status
+from comments.models import Comment
 from tests.browser.conftest import log_in, open_tab, staff_member
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -31,7 +31,9 @@ def test_a_moderator_picks_a_comment_and_readers_see_it_first(
             ("Cy", "Latest comment."),
         ]
     ):
-        comment = CommentFactory(article=article, status=Status.APPROVED, name=name, body=body)
+        comment = CommentFactory(
+            article=article, status=Comment.Status.APPROVED, name=name, body=body
+        )
         Comment.objects.filter(pk=comment.pk).update(created_at=start + timedelta(hours=number))
     pick = Comment.objects.get(name="Ben")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments.models import Comment, Status
+from comments.models import Comment
 from tests.browser.conftest import log_in, staff_member
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -12,15 +12,15 @@ pytestmark = pytest.mark.browser
 def test_one_key_approves_and_opens_the_next_pending_comment(page, live_server, screenshot):
     """A approves the comment on screen and goes on to the next one; keys in a field type."""
     article = ArticleFactory()
-    older = CommentFactory(article=article, status=Status.PENDING, body="Older pending")
-    newer = CommentFactory(article=article, status=Status.PENDING, body="Newer pending")
+    older = CommentFactory(article=article, status=Comment.Status.PENDING, body="Older pending")
+    newer = CommentFactory(article=article, status=Comment.Status.PENDING, body="Newer pending")
     log_in(page, live_server.url, staff_member("keys", "Moderators"))
 
     page.goto(f"{live_server.url}/admin/comments/comment/{newer.pk}/change/")
     note = page.locator("input[name=moderation_note]")
     note.press("a")  # typing, not moderating
     assert note.input_value() == "a"
-    assert Comment.objects.get(pk=newer.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=newer.pk).status == Comment.Status.PENDING
     note.fill("Fine by the rules")
     screenshot(page, "moderation-keys-1-comment")
 
@@ -28,10 +28,10 @@ def test_one_key_approves_and_opens_the_next_pending_comment(page, live_server, 
     page.keyboard.press("a")
     page.wait_for_url(f"**/admin/comments/comment/{older.pk}/change/")
     approved = Comment.objects.get(pk=newer.pk)
-    assert approved.status == Status.APPROVED
+    assert approved.status == Comment.Status.APPROVED
     assert approved.decisions.get().note == "Fine by the rules"
 
     page.keyboard.press("s")
     page.wait_for_url("**/admin/comments/comment/?status__exact=pending")
-    assert Comment.objects.get(pk=older.pk).status == Status.SPAM
+    assert Comment.objects.get(pk=older.pk).status == Comment.Status.SPAM
     screenshot(page, "moderation-keys-2-queue-empty")

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comments.models import Comment, Status
+from comments.models import Comment
 from tests.browser.conftest import log_in, staff_member
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -16,7 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_queue_opens_on_the_last_30_days(live_server, page, screenshot):
     article = ArticleFactory()
-    outcomes = [Status.APPROVED] * 3 + [Status.SPAM, Status.REJECTED, Status.PENDING]
+    outcomes = [Comment.Status.APPROVED] * 3 + [
+        Comment.Status.SPAM,
+        Comment.Status.REJECTED,
+        Comment.Status.PENDING,
+    ]
     for days_ago in range(0, 30, 2):
         for number, status in enumerate(outcomes[: 2 + days_ago % 5]):
             comment = CommentFactory(article=article, status=status, body=f"{days_ago}-{number}")

@@ -4,7 +4,7 @@ reader without JavaScript on its own page); the moderator finds them under "Repo
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import CommentReport, Status
+from comments.models import Comment, CommentReport
 from tests.browser.conftest import log_in, open_tab, staff_member
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -25,8 +25,10 @@ def test_readers_report_a_comment_and_the_moderator_sees_it(
     live_server, page, no_js_page, moderator_page, screenshot
 ):
     article = ArticleFactory(headline="Harbour wall repaired")
-    rude = CommentFactory(article=article, status=Status.APPROVED, name="Troll", body="Idiots.")
-    CommentFactory(article=article, status=Status.APPROVED, name="Ada", body="Good news.")
+    rude = CommentFactory(
+        article=article, status=Comment.Status.APPROVED, name="Troll", body="Idiots."
+    )
+    CommentFactory(article=article, status=Comment.Status.APPROVED, name="Ada", body="Good news.")
     url = f"{live_server.url}{article.get_absolute_url()}"
 
     # With JavaScript: the form opens under the comment and is sent in place.

@@ -8,7 +8,7 @@ from django.test.utils import override_settings
 from playwright.sync_api import expect
 
 from comments import learning
-from comments.models import Status
+from comments.models import Comment
 from comments.services import comment_moderate, comment_submit
 from tests.browser.conftest import log_in, staff_member
 from tests.comments.spam_corpus import corpus, reader_comment, spam_comment
@@ -32,12 +32,12 @@ def test_the_queue_shows_the_filters_guess_and_why(live_server, page, screenshot
     article = ArticleFactory(headline="Harbour wall repaired")
     with override_settings(COMMENTS_SPAM_HOLD_LIKELIHOOD=1.1, COMMENTS_SPAM_LIKELIHOOD=1.1):
         for sample in corpus(120, seed=1):
-            status = Status.SPAM if sample.is_spam else Status.APPROVED
+            status = Comment.Status.SPAM if sample.is_spam else Comment.Status.APPROVED
             comment_moderate(comment=submit(article, sample), to_status=status)
     with override_settings(COMMENTS_SPAM_LIKELIHOOD=1.1):  # held for review, not binned
         pitch = submit(article, spam_comment(random.Random(3)))
     reader = submit(article, reader_comment(random.Random(4)))
-    assert pitch.status == reader.status == Status.PENDING
+    assert pitch.status == reader.status == Comment.Status.PENDING
 
     log_in(page, live_server.url, staff_member("moderator", "Moderators"))
     page.goto(f"{live_server.url}/admin/comments/comment/?status__exact=pending")

@@ -33,7 +33,7 @@ from playwright.sync_api import expect
 from articles.models import Article, RelatedLink
 from articles.search import clean_query
 from comments import services
-from comments.models import Comment, Status
+from comments.models import Comment
 from comments.session import OWN_COMMENTS_KEY
 from tests import hostile_tally
 from tests.browser.conftest import STAFF_PASSWORD, log_in, open_tab
@@ -274,7 +274,10 @@ def _build(corpus: Corpus) -> Scene:
         )
         # The guest fields, through the service the comment form uses (the second comment's
         # payloads are half the corpus further on, so both comments differ).
-        for offset, status in ((0, Status.APPROVED), (BATCHES // 2, Status.PENDING)):
+        for offset, status in (
+            (0, Comment.Status.APPROVED),
+            (BATCHES // 2, Comment.Status.PENDING),
+        ):
             # A quoted local part may hold "<", ">" and brackets, but no space or quote.
             email = f'"{value("comment email", offset)}"@example.org'
             email = _validated(corpus, "comment email", email, email_validator)
@@ -289,8 +292,8 @@ def _build(corpus: Corpus) -> Scene:
                 body=value("comment body", offset),
                 user_agent=value("user agent", offset),
             )
-            if status == Status.APPROVED:
-                services.comment_moderate(comment=comment, to_status=Status.APPROVED)
+            if status == Comment.Status.APPROVED:
+                services.comment_moderate(comment=comment, to_status=Comment.Status.APPROVED)
             else:
                 own.append(comment.pk)
         articles.append(article)
@@ -553,7 +556,7 @@ def _check_comments_and_json_ld(tab, scene: Scene, path: str) -> None:
                     scene.corpus.explain(f"{path}: comment {key} shown as {value!r}")
                 )
         reply = tab.locator(f"li#comment-{comment.pk} .comment-reply")
-        if comment.status == Status.APPROVED and reply.count():
+        if comment.status == Comment.Status.APPROVED and reply.count():
             # The page's script writes "Reply to <name>" into the form's heading.
             try:
                 reply.first.click(timeout=2_000)

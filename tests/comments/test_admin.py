@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from comments import dashboard
-from comments.models import Comment, ModerationDecision, Status
+from comments.models import Comment, ModerationDecision
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +28,10 @@ def mod_client(client, moderator):
 
 def test_queue_opens_on_pending_newest_first_with_the_columns(mod_client):
     article = ArticleFactory(headline="Dock strike ends")
-    old = CommentFactory(article=article, status=Status.PENDING, body="Older pending")
+    old = CommentFactory(article=article, status=Comment.Status.PENDING, body="Older pending")
     new = CommentFactory(
         article=article,
-        status=Status.PENDING,
+        status=Comment.Status.PENDING,
         body="Newer pending",
         held_reason="links",
         held_detail="3 links",
@@ -63,7 +63,7 @@ def test_the_queue_rows_are_the_rows_django_would_write(moderator, query):
     article = ArticleFactory(headline='A "quoted" <b>headline</b> & ' + "long " * 12)
     CommentFactory(
         article=article,
-        status=Status.PENDING,
+        status=Comment.Status.PENDING,
         name="<script>alert(1)</script>",
         body="Fine words & <i>markup</i> " * 8,
         held_reason="links",
@@ -71,8 +71,8 @@ def test_the_queue_rows_are_the_rows_django_would_write(moderator, query):
         ip_address=None,
         email="",
     )
-    CommentFactory(article=article, status=Status.PENDING, ip_address="2001:db8::1")
-    CommentFactory(status=Status.SPAM, email="spam@example.org")
+    CommentFactory(article=article, status=Comment.Status.PENDING, ip_address="2001:db8::1")
+    CommentFactory(status=Comment.Status.SPAM, email="spam@example.org")
     request = RequestFactory().get(QUEUE, query)
     request.user = moderator
     admin = site._registry[Comment]
@@ -87,9 +87,9 @@ def test_the_queue_rows_are_the_rows_django_would_write(moderator, query):
 
 
 def test_status_tabs_show_counts(mod_client):
-    CommentFactory.create_batch(2, status=Status.PENDING)
-    CommentFactory.create_batch(3, status=Status.APPROVED)
-    CommentFactory(status=Status.SPAM)
+    CommentFactory.create_batch(2, status=Comment.Status.PENDING)
+    CommentFactory.create_batch(3, status=Comment.Status.APPROVED)
+    CommentFactory(status=Comment.Status.SPAM)
     html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
     tabs = html.split('class="moderation-tabs"')[1].split("</nav>")[0]
     assert 'Pending <span class="count">2</span>' in tabs
@@ -101,8 +101,10 @@ def test_status_tabs_show_counts(mod_client):
 
 
 def test_filters_and_search(mod_client):
-    CommentFactory(status=Status.PENDING, body="about turbines", name="Ann", held_reason="links")
-    CommentFactory(status=Status.PENDING, body="about tides", name="Bob")
+    CommentFactory(
+        status=Comment.Status.PENDING, body="about turbines", name="Ann", held_reason="links"
+    )
+    CommentFactory(status=Comment.Status.PENDING, body="about tides", name="Bob")
     html = mod_client.get(QUEUE, {"status__exact": "pending", "q": "turbines"}).content.decode()
     assert "about turbines" in html and "about tides" not in html
     html = mod_client.get(QUEUE, {"status__exact": "pending", "held_reason__exact": "links"})
@@ -114,13 +116,13 @@ def test_filters_and_search(mod_client):
 @pytest.mark.parametrize(
     ("action", "status"),
     [
-        ("approve_selected", Status.APPROVED),
-        ("reject_selected", Status.REJECTED),
-        ("mark_selected_as_spam", Status.SPAM),
+        ("approve_selected", Comment.Status.APPROVED),
+        ("reject_selected", Comment.Status.REJECTED),
+        ("mark_selected_as_spam", Comment.Status.SPAM),
     ],
 )
 def test_bulk_actions_change_status_and_log_each_decision(mod_client, moderator, action, status):
-    comments = CommentFactory.create_batch(3, status=Status.PENDING)
+    comments = CommentFactory.create_batch(3, status=Comment.Status.PENDING)
     html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
     assert {
         "Approve selected comments",
@@ -142,8 +144,8 @@ def test_bulk_actions_change_status_and_log_each_decision(mod_client, moderator,
 
 
 def test_one_comment_approved_from_its_page_then_the_next_pending(mod_client):
-    first = CommentFactory(status=Status.PENDING)
-    second = CommentFactory(status=Status.PENDING)
+    first = CommentFactory(status=Comment.Status.PENDING)
+    second = CommentFactory(status=Comment.Status.PENDING)
     url = reverse("admin:comments_comment_change", args=[second.pk])
     page = mod_client.get(url).content.decode()
     assert 'name="_moderate" value="approved"' in page
@@ -160,19 +162,19 @@ def test_one_comment_approved_from_its_page_then_the_next_pending(mod_client):
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:comments_comment_change", args=[first.pk])
     second.refresh_from_db()
-    assert second.status == Status.APPROVED
+    assert second.status == Comment.Status.APPROVED
     assert second.decisions.get().note == "Fine."
 
 
 def test_rejecting_the_last_pending_returns_to_the_queue(mod_client):
-    only = CommentFactory(status=Status.PENDING)
+    only = CommentFactory(status=Comment.Status.PENDING)
     url = reverse("admin:comments_comment_change", args=[only.pk])
     response = mod_client.post(
         url, {"body": only.body, "_moderate": "rejected", "_next": "1", **_empty_inline()}
     )
     assert response["Location"] == reverse("admin:comments_comment_changelist")
     only.refresh_from_db()
-    assert only.status == Status.REJECTED
+    assert only.status == Comment.Status.REJECTED
 
 
 def _empty_inline():
@@ -206,13 +208,13 @@ def test_editing_the_text_is_a_logged_redaction_keeping_the_original(mod_client,
 
 
 def test_a_decision_can_be_undone(mod_client):
-    comment = CommentFactory(status=Status.PENDING)
+    comment = CommentFactory(status=Comment.Status.PENDING)
     mod_client.post(QUEUE, {"action": "mark_selected_as_spam", "_selected_action": [comment.pk]})
     decision = comment.decisions.get()
     response = mod_client.post(reverse("admin:comments_decision_undo", args=[decision.pk]))
     assert response.status_code == 302
     comment.refresh_from_db()
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     undo = comment.decisions.get(action="undo")
     assert (undo.from_status, undo.to_status, undo.undoes) == ("spam", "pending", decision)
     again = mod_client.post(
@@ -245,7 +247,7 @@ def test_undo_needs_post_and_moderation_rights(client, mod_client):
 
 
 def test_admin_index_shows_the_pending_count(mod_client):
-    CommentFactory.create_batch(4, status=Status.PENDING)
+    CommentFactory.create_batch(4, status=Comment.Status.PENDING)
     html = mod_client.get("/admin/").content.decode()
     assert "<strong>4</strong> comments awaiting moderation" in html
 
@@ -273,11 +275,11 @@ def test_the_queue_runs_the_same_queries_for_5_or_40_pending_comments(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    CommentFactory.create_batch(5, status=Status.PENDING)
+    CommentFactory.create_batch(5, status=Comment.Status.PENDING)
     dashboard.moderation_picture()  # kept for a minute: its queries are once a minute, not here
     with CaptureQueriesContext(connection) as few:
         mod_client.get(QUEUE + "?status__exact=pending")
-    CommentFactory.create_batch(35, status=Status.PENDING)
+    CommentFactory.create_batch(35, status=Comment.Status.PENDING)
     with django_assert_num_queries(len(few.captured_queries)):
         mod_client.get(QUEUE + "?status__exact=pending")
 
@@ -286,9 +288,9 @@ def test_the_article_filter_offers_the_articles_waiting_most_and_the_chosen_one(
     """The sidebar names the articles with pending comments, busiest first, never every
     article with a comment (100,000 links at scale: #8); a chosen article stays listed."""
     busy, quiet, settled = (ArticleFactory(headline=h) for h in ("Busy", "Quiet", "Settled"))
-    CommentFactory.create_batch(3, article=busy, status=Status.PENDING)
-    CommentFactory(article=quiet, status=Status.PENDING)
-    CommentFactory(article=settled, status=Status.APPROVED, body="Long since approved")
+    CommentFactory.create_batch(3, article=busy, status=Comment.Status.PENDING)
+    CommentFactory(article=quiet, status=Comment.Status.PENDING)
+    CommentFactory(article=settled, status=Comment.Status.APPROVED, body="Long since approved")
     html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
     sidebar = html.split('id="changelist-filter"')[1]
     assert sidebar.index("Busy (3 pending)") < sidebar.index("Quiet (1 pending)")
@@ -302,8 +304,8 @@ def test_the_article_filter_offers_the_articles_waiting_most_and_the_chosen_one(
 
 def test_the_article_lists_pending_link_opens_the_queue_for_that_article(admin_client):
     article = ArticleFactory(headline="Ferry timetable")
-    CommentFactory(article=article, status=Status.PENDING, body="About the ferry")
-    CommentFactory(status=Status.PENDING, body="About something else")
+    CommentFactory(article=article, status=Comment.Status.PENDING, body="About the ferry")
+    CommentFactory(status=Comment.Status.PENDING, body="About something else")
     listing = admin_client.get("/admin/articles/article/").content.decode()
     link = f"{QUEUE}?status__exact=pending&article__id__exact={article.pk}"
     assert f'href="{link}"' in listing
@@ -313,7 +315,7 @@ def test_the_article_lists_pending_link_opens_the_queue_for_that_article(admin_c
 
 @pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", ""])
 def test_a_nonsensical_article_filter_shows_the_whole_queue(mod_client, value):
-    CommentFactory(status=Status.PENDING, body="Still listed")
+    CommentFactory(status=Comment.Status.PENDING, body="Still listed")
     response = mod_client.get(QUEUE, {"status__exact": "pending", "article__id__exact": value})
     assert response.status_code == 200 and "Still listed" in response.content.decode()
 
@@ -328,8 +330,8 @@ def test_large_statuses_are_counted_by_estimate_on_postgresql(mod_client, monkey
     if connection.vendor != "postgresql":
         pytest.skip("estimates come from PostgreSQL's statistics; elsewhere every count is exact")
     monkeypatch.setattr(querysets, "EXACT_COUNT_LIMIT", 3)
-    CommentFactory.create_batch(6, status=Status.APPROVED)
-    CommentFactory(status=Status.PENDING)
+    CommentFactory.create_batch(6, status=Comment.Status.APPROVED)
+    CommentFactory(status=Comment.Status.PENDING)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Comment._meta.db_table}")
     html = mod_client.get(QUEUE + "?status__exact=pending").content.decode()
@@ -348,8 +350,8 @@ def test_a_status_tab_counts_its_comments_once_and_pages_by_that_count(mod_clien
     from django.test.utils import CaptureQueriesContext
 
     article = ArticleFactory()
-    CommentFactory.create_batch(52, article=article, status=Status.PENDING)
-    CommentFactory.create_batch(3, status=Status.PENDING)
+    CommentFactory.create_batch(52, article=article, status=Comment.Status.PENDING)
+    CommentFactory.create_batch(3, status=Comment.Status.PENDING)
     dashboard.moderation_picture()  # kept for a minute: its queries are once a minute, not here
     with CaptureQueriesContext(connection) as queries:
         first = mod_client.get(QUEUE, {"status__exact": "pending"})

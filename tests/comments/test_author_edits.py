@@ -17,7 +17,6 @@ from comments.models import (
     HoldReason,
     ModerationDecision,
     ModerationRule,
-    Status,
 )
 from tests.comments.conftest import post_form
 
@@ -33,7 +32,7 @@ def own(article, post_comment):
     """A comment this browser (the test client) wrote, approved by a moderator since."""
     post_comment(article, comment="The wall held, thankfully.")
     comment = Comment.objects.get()
-    Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED, held_reason="")
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED, held_reason="")
     return Comment.objects.get(pk=comment.pk)
 
 
@@ -50,25 +49,28 @@ def test_an_edit_is_checked_again_and_the_old_text_kept(client, own):
     own.refresh_from_db()
     assert own.body == "The wall held, thankfully!"
     # Pre-moderation: the changed comment waits for a moderator again.
-    assert (own.status, own.held_reason) == (Status.PENDING, HoldReason.PRE_MODERATION)
+    assert (own.status, own.held_reason) == (Comment.Status.PENDING, HoldReason.PRE_MODERATION)
     logged = ModerationDecision.objects.get(comment=own)
     assert logged.action == ModerationDecision.Action.AUTHOR_EDIT
     assert logged.previous_body == "The wall held, thankfully."
-    assert (logged.from_status, logged.to_status) == (Status.APPROVED, Status.PENDING)
+    assert (logged.from_status, logged.to_status) == (
+        Comment.Status.APPROVED,
+        Comment.Status.PENDING,
+    )
 
 
 def test_where_the_author_is_known_a_clean_edit_stays_up(client, own):
     ArticleCommentPolicy.objects.create(article=own.article, mode="known")
     post_form(client, edit_url(own), {"comment": "The wall held. Well done."})
     own.refresh_from_db()
-    assert (own.status, own.body) == (Status.APPROVED, "The wall held. Well done.")
+    assert (own.status, own.body) == (Comment.Status.APPROVED, "The wall held. Well done.")
 
 
 def test_an_edit_that_adds_a_blocked_word_goes_to_spam(client, own):
     ModerationRule.objects.create(kind="blocked_word", value="casino")
     post_form(client, edit_url(own), {"comment": "Visit my casino"})
     own.refresh_from_db()
-    assert (own.status, own.held_reason) == (Status.SPAM, HoldReason.BLOCKED_WORD)
+    assert (own.status, own.held_reason) == (Comment.Status.SPAM, HoldReason.BLOCKED_WORD)
 
 
 def test_after_the_window_the_comment_stays_as_it_is(client, own):
@@ -90,7 +92,7 @@ def test_another_browser_cannot_edit_or_delete_or_even_see_it(own):
     assert post_form(stranger, edit_url(own), {"comment": "Forged"}).status_code == 404
     assert post_form(stranger, edit_url(own), {"delete": "1"}).status_code == 404
     own.refresh_from_db()
-    assert (own.body, own.status) == ("The wall held, thankfully.", Status.APPROVED)
+    assert (own.body, own.status) == ("The wall held, thankfully.", Comment.Status.APPROVED)
 
 
 def test_an_edit_from_another_site_is_refused(client, own):
@@ -109,7 +111,7 @@ def test_the_author_deletes_it_and_moderators_see_who_did(client, own):
     response = post_form(client, edit_url(own), {"delete": "1"})
     assert response.status_code == 302
     own.refresh_from_db()
-    assert own.status == Status.REJECTED
+    assert own.status == Comment.Status.REJECTED
     assert "The wall held" not in Client().get(own.article.get_absolute_url()).content.decode()
     moderator = get_user_model().objects.create_user("mo", "mo@x.org", "pw", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))

@@ -4,7 +4,7 @@ their author and moderated as usual; pages are rendered instead of read from the
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Status
+from comments.models import Comment
 from comments.services import comment_moderate
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,10 @@ def test_comments_are_posted_shown_to_their_author_and_moderated_while_the_cache
     response = post_comment(article, comment="Posted while Redis was down.", follow=True)
     assert response.status_code == 200
     comment = Comment.objects.get()
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     assert "Posted while Redis was down." in response.content.decode()  # to its author
 
-    comment_moderate(comment=comment, to_status=Status.APPROVED)  # purges fail quietly
+    comment_moderate(comment=comment, to_status=Comment.Status.APPROVED)  # purges fail quietly
     assert (
         "Posted while Redis was down." in Client().get(article.get_absolute_url()).content.decode()
     )

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from comments import dashboard
-from comments.models import Comment, Status
+from comments.models import Comment
 from comments.services import comment_moderate
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -20,7 +20,7 @@ QUEUE = "/admin/comments/comment/"
 SVG = "/admin/comments/comment/moderation-picture.svg"
 
 
-def arrived(days_ago: float, status=Status.PENDING, article=None) -> Comment:
+def arrived(days_ago: float, status=Comment.Status.PENDING, article=None) -> Comment:
     comment = CommentFactory(article=article or ArticleFactory(), status=status)
     Comment.objects.filter(pk=comment.pk).update(
         created_at=timezone.now() - timedelta(days=days_ago)
@@ -31,16 +31,16 @@ def arrived(days_ago: float, status=Status.PENDING, article=None) -> Comment:
 @pytest.fixture
 def month(db):
     article = ArticleFactory()
-    arrived(0.1, Status.APPROVED, article)
-    arrived(0.2, Status.SPAM, article)
-    arrived(2, Status.APPROVED, article)
-    arrived(2, Status.REJECTED, article)
-    waiting = arrived(3.5, Status.PENDING, article)
-    arrived(40, Status.APPROVED, article)  # before the 30 days: not counted
+    arrived(0.1, Comment.Status.APPROVED, article)
+    arrived(0.2, Comment.Status.SPAM, article)
+    arrived(2, Comment.Status.APPROVED, article)
+    arrived(2, Comment.Status.REJECTED, article)
+    waiting = arrived(3.5, Comment.Status.PENDING, article)
+    arrived(40, Comment.Status.APPROVED, article)  # before the 30 days: not counted
     # Two decisions: one after 2 hours, one after 6 hours; the median is 4 hours.
     for hours in (2, 6):
-        decided = arrived(1, Status.PENDING, article)
-        comment_moderate(comment=decided, to_status=Status.APPROVED)
+        decided = arrived(1, Comment.Status.PENDING, article)
+        comment_moderate(comment=decided, to_status=Comment.Status.APPROVED)
         decision = decided.decisions.get()
         decision.created_at = decided.created_at + timedelta(hours=hours)
         decision.save()

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import ArticleCommentPolicy, Comment, HoldReason, Mode, Status
+from comments.models import ArticleCommentPolicy, Comment, HoldReason, Mode
 from comments.services import comment_moderate
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -23,9 +23,9 @@ def test_approved_comments_oldest_first_threaded_with_count(client, article):
     first = CommentFactory(article=article, body="First in time")
     second = CommentFactory(article=article, body="Second in time")
     reply = CommentFactory(article=article, parent=first, body="A reply to the first")
-    CommentFactory(article=article, status=Status.PENDING, body="Not yet approved")
-    CommentFactory(article=article, status=Status.SPAM, body="Buy now")
-    CommentFactory(article=article, status=Status.REJECTED, body="Rejected words")
+    CommentFactory(article=article, status=Comment.Status.PENDING, body="Not yet approved")
+    CommentFactory(article=article, status=Comment.Status.SPAM, body="Buy now")
+    CommentFactory(article=article, status=Comment.Status.REJECTED, body="Rejected words")
     html = page(client, article)
     assert '<h2 id="comments-heading" class="section-heading">3 comments</h2>' in html
     assert html.index("First in time") < html.index("A reply to the first")
@@ -102,7 +102,7 @@ def test_emails_and_ip_addresses_never_appear_publicly(client, article):
 
 def test_comment_counts_on_article_lists(client, article):
     CommentFactory.create_batch(3, article=article)
-    CommentFactory(article=article, status=Status.PENDING)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
     ArticleFactory(headline="Quiet story", section=article.section)
     html = client.get(article.section.get_absolute_url()).content.decode()
     assert (
@@ -135,7 +135,7 @@ def test_replies_stop_at_the_depth_limit(client, article, post_comment, settings
 
 
 def test_pending_comments_cannot_be_replied_to(article, post_comment):
-    pending = CommentFactory(article=article, status=Status.PENDING)
+    pending = CommentFactory(article=article, status=Comment.Status.PENDING)
     response = post_comment(article, parent=pending.pk, comment="Reply to pending")
     assert "can no longer take replies" in response.content.decode()
 
@@ -146,10 +146,10 @@ def test_known_authors_are_approved_at_once_in_known_mode(client, article, post_
     post_comment(article, comment="New here", email="regular@example.org")
     first = Comment.objects.get(body="New here")
     assert first.held_reason == HoldReason.FIRST_COMMENT
-    comment_moderate(comment=first, to_status=Status.APPROVED)
+    comment_moderate(comment=first, to_status=Comment.Status.APPROVED)
     post_comment(article, comment="Regular again", email="Regular@Example.org")
     comment = Comment.objects.get(body="Regular again")
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
     assert "Regular again" in page(Client(), article)
 
 
@@ -157,10 +157,10 @@ def test_known_authors_are_approved_at_once_in_known_mode(client, article, post_
 def test_a_known_email_typed_in_another_browser_is_not_known(article, post_comment, typed):
     """Typing a regular's e-mail (in any case, under any name) does not skip moderation."""
     ArticleCommentPolicy.objects.create(article=article, mode=Mode.KNOWN)
-    CommentFactory(article=article, email="regular@example.org", status=Status.APPROVED)
+    CommentFactory(article=article, email="regular@example.org", status=Comment.Status.APPROVED)
     post_comment(article, browser=Client(), comment="Impostor", name="Regular", email=typed)
     impostor = Comment.objects.get(body="Impostor")
-    assert impostor.status == Status.PENDING
+    assert impostor.status == Comment.Status.PENDING
     assert impostor.held_reason == HoldReason.FIRST_COMMENT
     assert "Impostor" not in page(Client(), article)
 
@@ -168,9 +168,9 @@ def test_a_known_email_typed_in_another_browser_is_not_known(article, post_comme
 def test_site_default_mode_applies_without_an_article_policy(article, post_comment, settings):
     settings.COMMENTS_MODERATION = "known"
     post_comment(article, comment="First", email="regular@example.org")
-    comment_moderate(comment=Comment.objects.get(body="First"), to_status=Status.APPROVED)
+    comment_moderate(comment=Comment.objects.get(body="First"), to_status=Comment.Status.APPROVED)
     post_comment(article, comment="Second", email="regular@example.org")
-    assert Comment.objects.get(body="Second").status == Status.APPROVED
+    assert Comment.objects.get(body="Second").status == Comment.Status.APPROVED
 
 
 def test_closed_article_shows_its_comments_and_says_so(client, article, post_comment):

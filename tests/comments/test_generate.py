@@ -10,7 +10,7 @@ from articles.generate import generate_articles
 from articles.models import Article
 from comments.conf import setting
 from comments.generate import NothingToCommentOn, generate_comments
-from comments.models import Comment, Status, body_fingerprint
+from comments.models import Comment, body_fingerprint
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_threads_and_depths_are_consistent(generated):
         parent = comments[comment.parent_id]
         assert comment.thread_id == parent.thread_id
         assert comment.depth == parent.depth + 1 < setting("COMMENTS_MAX_DEPTH")
-        assert parent.can_be_replied_to and parent.status == Status.APPROVED
+        assert parent.can_be_replied_to and parent.status == Comment.Status.APPROVED
         assert comment.article_id == parent.article_id
         assert comment.created_at > parent.created_at
     assert max(c.depth for c in comments.values()) == setting("COMMENTS_MAX_DEPTH") - 1
@@ -71,8 +71,8 @@ def test_mostly_approved_some_pending_spam_and_rejected(generated):
     run, comments = generated
     statuses = Counter(comment.status for comment in comments.values())
     assert statuses == Counter(run.by_status)
-    assert statuses[Status.APPROVED] > 0.8 * COUNT
-    assert all(statuses[status] > 0 for status in Status.values)
+    assert statuses[Comment.Status.APPROVED] > 0.8 * COUNT
+    assert all(statuses[status] > 0 for status in Comment.Status.values)
 
 
 def test_discussions_are_uneven_and_ip_addresses_are_kept_only_recently(generated):

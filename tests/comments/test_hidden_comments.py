@@ -4,7 +4,7 @@ path that takes a comment id from a reader."""
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Status
+from comments.models import Comment
 from tests.comments.conftest import aged_token, post_form
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -29,7 +29,7 @@ def test_the_json_error_does_not_name_the_author_of_a_pending_comment(client, ar
     """The leak as found: a fetch-POST with an invalid field and someone else's pending
     comment as the parent said "Reply to <their name>"."""
     pending = CommentFactory(
-        article=article, status=Status.PENDING, name=HIDDEN_NAME, body=HIDDEN_WORDS
+        article=article, status=Comment.Status.PENDING, name=HIDDEN_NAME, body=HIDDEN_WORDS
     )
     response = post_form(
         client,
@@ -60,7 +60,9 @@ def _reader_views_of(article, comment_id) -> dict[str, str]:
     return views
 
 
-@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.SPAM])
+@pytest.mark.parametrize(
+    "status", [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM]
+)
 @pytest.mark.parametrize("where", ["this article", "another article"])
 def test_no_reader_path_names_a_comment_they_cannot_see(article, status, where):
     """Pending, rejected and spam comments (and approved ones on other articles, as reply

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.conf import setting
-from comments.models import Comment, Status
+from comments.models import Comment
 from comments.tasks import notify_moderators
 from tests.factories import CommentFactory
 
@@ -59,8 +59,8 @@ def test_a_batch_nobody_could_be_told_about_is_told_with_the_next(
 
 
 def test_the_task_mails_every_moderator_once_about_the_whole_batch(article, moderators):
-    CommentFactory.create_batch(3, article=article, status=Status.PENDING)
-    CommentFactory(article=article, status=Status.APPROVED)
+    CommentFactory.create_batch(3, article=article, status=Comment.Status.PENDING)
+    CommentFactory(article=article, status=Comment.Status.APPROVED)
     assert notify_moderators.call() == 3
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -70,7 +70,9 @@ def test_the_task_mails_every_moderator_once_about_the_whole_batch(article, mode
     assert "/admin/comments/comment/?status__exact=pending" in message.body
     assert notify_moderators.call() == 0  # nobody is told twice
     assert len(mail.outbox) == 1
-    assert not Comment.objects.filter(status=Status.PENDING, notified_at__isnull=True).exists()
+    assert not Comment.objects.filter(
+        status=Comment.Status.PENDING, notified_at__isnull=True
+    ).exists()
 
 
 def test_erase_ips_older_than_n_days(article):

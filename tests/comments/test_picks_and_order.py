@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from comments.models import Comment, ModerationDecision, Status
+from comments.models import Comment, ModerationDecision
 from comments.services import comment_feature, decision_undo
 from comments.threads import Order, page_of
 from tests.factories import ArticleFactory, CommentFactory
@@ -28,10 +28,14 @@ def thread(db, settings):
     start = timezone.now() - timedelta(days=1)
     roots = []
     for number in range(5):
-        comment = CommentFactory(article=article, status=Status.APPROVED, body=f"Root {number}")
+        comment = CommentFactory(
+            article=article, status=Comment.Status.APPROVED, body=f"Root {number}"
+        )
         Comment.objects.filter(pk=comment.pk).update(created_at=start + timedelta(hours=number))
         roots.append(Comment.objects.get(pk=comment.pk))
-    reply = CommentFactory(article=article, parent=roots[3], status=Status.APPROVED, body="Reply")
+    reply = CommentFactory(
+        article=article, parent=roots[3], status=Comment.Status.APPROVED, body="Reply"
+    )
     return article, roots, reply
 
 
@@ -56,7 +60,7 @@ def test_a_pick_comes_first_with_a_badge_and_is_logged(client, thread):
 
 def test_only_an_approved_comment_can_be_a_pick(thread):
     article, _, _ = thread
-    pending = CommentFactory(article=article, status=Status.PENDING)
+    pending = CommentFactory(article=article, status=Comment.Status.PENDING)
     with pytest.raises(ValidationError, match="Only an approved comment"):
         comment_feature(comment=pending)
 
@@ -107,7 +111,7 @@ def test_a_permalink_lands_on_the_page_that_shows_the_comment(client, thread, or
 
 def test_a_permalink_never_shows_a_held_comment_to_others(client, thread):
     article, _, _ = thread
-    held = CommentFactory(article=article, status=Status.PENDING)
+    held = CommentFactory(article=article, status=Comment.Status.PENDING)
     assert client.get(f"/comments/{held.pk}/").status_code == 404
     assert client.get("/comments/999999/").status_code == 404
     # A moderator's "view on site" from the admin leads to its place.

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from comments.models import Comment, HoldReason, Status
+from comments.models import Comment, HoldReason
 from tests.comments.conftest import aged_token, post_form
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_a_posted_comment_waits_for_moderation_and_only_its_author_sees_it(
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == HoldReason.PRE_MODERATION
 
     mine = client.get(article.get_absolute_url()).content.decode()

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from comments import replies
-from comments.models import Comment, ReplyOptOut, ReplySubscription, Status
+from comments.models import Comment, ReplyOptOut, ReplySubscription
 from comments.services import comment_moderate
 from tests.comments.conftest import post_form
 from tests.factories import CommentFactory
@@ -31,7 +31,7 @@ def subscribed(article, post_comment, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(article, comment="Who pays for the wall?", notify_replies="on")
     comment = Comment.objects.get()
-    comment_moderate(comment=comment, to_status=Status.APPROVED)
+    comment_moderate(comment=comment, to_status=Comment.Status.APPROVED)
     replies.send_confirmation.call(comment.reply_subscription.pk)
     confirmation = mail.outbox.pop()
     assert confirmation.to == ["ada@example.org"]
@@ -44,14 +44,14 @@ def subscribed(article, post_comment, django_capture_on_commit_callbacks):
     return comment
 
 
-def reply(to, *, status=Status.APPROVED, **fields):
+def reply(to, *, status=Comment.Status.APPROVED, **fields):
     return CommentFactory(article=to.article, parent=to, status=status, **fields)
 
 
 def test_nothing_is_sent_before_the_reader_confirms(article, post_comment):
     post_comment(article, comment="Who pays?", notify_replies="on")
     parent = Comment.objects.get()
-    Comment.objects.filter(pk=parent.pk).update(status=Status.APPROVED)
+    Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.APPROVED)
     reply(parent)
     assert replies.notify_reply_subscribers.call() == 0
     assert mail.outbox == []
@@ -60,7 +60,7 @@ def test_nothing_is_sent_before_the_reader_confirms(article, post_comment):
 def test_approved_replies_arrive_in_one_mail_with_a_one_click_unsubscribe(subscribed):
     first = reply(subscribed, name="Ben", body="The council, in the end.")
     second = reply(subscribed, name="Cy", body="And the port authority.")
-    waiting = reply(subscribed, status=Status.PENDING, body="Not approved yet.")
+    waiting = reply(subscribed, status=Comment.Status.PENDING, body="Not approved yet.")
     assert replies.notify_reply_subscribers.call() == 1
     (message,) = mail.outbox
     assert message.subject == "2 new replies to your comment on “Harbour wall repaired”"
@@ -72,7 +72,7 @@ def test_approved_replies_arrive_in_one_mail_with_a_one_click_unsubscribe(subscr
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # Nobody is told twice; the reply approved later comes in the next mail.
     assert replies.notify_reply_subscribers.call() == 0
-    comment_moderate(comment=waiting, to_status=Status.APPROVED)
+    comment_moderate(comment=waiting, to_status=Comment.Status.APPROVED)
     assert replies.notify_reply_subscribers.call() == 1
     assert "Not approved yet." in mail.outbox[-1].body
     assert second.pk
@@ -81,10 +81,10 @@ def test_approved_replies_arrive_in_one_mail_with_a_one_click_unsubscribe(subscr
 def test_approving_a_reply_queues_the_mail_run(subscribed, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
-    waiting = reply(subscribed, status=Status.PENDING)
+    waiting = reply(subscribed, status=Comment.Status.PENDING)
     before = DBTaskResult.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        comment_moderate(comment=waiting, to_status=Status.APPROVED)
+        comment_moderate(comment=waiting, to_status=Comment.Status.APPROVED)
     queued = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert DBTaskResult.objects.count() == before + 1
     assert queued.task_path.endswith("notify_reply_subscribers")
@@ -113,7 +113,7 @@ def test_the_one_click_post_unsubscribes_and_nothing_more_arrives(subscribed):
 
 
 def test_unsubscribing_from_everything_stops_every_subscription(subscribed, article, client):
-    other = CommentFactory(article=article, email="ada@example.org", status=Status.APPROVED)
+    other = CommentFactory(article=article, email="ada@example.org", status=Comment.Status.APPROVED)
     ReplySubscription.objects.create(
         comment=other, email="ada@example.org", confirmed_at=subscribed.created_at
     )

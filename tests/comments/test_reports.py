@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from comments.models import Comment, CommentReport, HoldReason, ModerationDecision, Status
+from comments.models import Comment, CommentReport, HoldReason, ModerationDecision
 from tests.comments.conftest import post_form
 from tests.factories import CommentFactory
 
@@ -28,7 +28,9 @@ def report(comment, *, address="203.0.113.1", browser=None, fetch=False, **field
 
 @pytest.fixture
 def comment(article):
-    return CommentFactory(article=article, status=Status.APPROVED, body="You are all idiots.")
+    return CommentFactory(
+        article=article, status=Comment.Status.APPROVED, body="You are all idiots."
+    )
 
 
 @pytest.fixture
@@ -58,7 +60,7 @@ def test_a_report_is_stored_with_its_reason_and_note_and_the_reader_is_thanked(c
     assert (stored.reason, stored.note) == ("off_topic", "Nothing to do with the floods.")
     assert "203.0.113.1" not in stored.reader  # a keyed hash, never the address
     comment.refresh_from_db()
-    assert (comment.report_count, comment.status) == (1, Status.APPROVED)
+    assert (comment.report_count, comment.status) == (1, Comment.Status.APPROVED)
 
 
 def test_reporting_twice_counts_once(comment):
@@ -85,7 +87,7 @@ def test_a_reader_cannot_report_their_own_comment(article, post_comment, client)
     assert "can no longer be reported" in other.content.decode()
     assert "My own words here." not in other.content.decode()
     # Approved, it is shown to everyone; its author still cannot report it.
-    Comment.objects.filter(pk=own.pk).update(status=Status.APPROVED)
+    Comment.objects.filter(pk=own.pk).update(status=Comment.Status.APPROVED)
     refused = post_form(client, report_url(own), {"reason": "spam"})
     assert "This is your own comment." in refused.content.decode()
     assert not CommentReport.objects.exists()
@@ -95,10 +97,10 @@ def test_three_readers_reports_hide_the_comment_until_a_moderator_looks(client, 
     settings.COMMENTS_REPORTS_TO_HIDE = 3
     report(comment, address="203.0.113.1", reason="abuse")
     report(comment, address="203.0.113.2", reason="spam")
-    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
     report(comment, address="203.0.113.3", reason="abuse")
     comment.refresh_from_db()
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == HoldReason.REPORTED
     assert comment.reason == "Reported by readers: 3 reports: abusive or hateful ×2, spam"
     assert "You are all idiots." not in client.get(comment.article.get_absolute_url()).text
@@ -110,7 +112,7 @@ def test_the_reported_tab_lists_them_with_their_reasons_and_dismissing_keeps_the
     moderators, comment, article, settings
 ):
     settings.COMMENTS_REPORTS_TO_HIDE = 2
-    quiet = CommentFactory(article=article, status=Status.APPROVED, body="Fine words.")
+    quiet = CommentFactory(article=article, status=Comment.Status.APPROVED, body="Fine words.")
     report(comment, address="203.0.113.1")
     report(comment, address="203.0.113.2", reason="spam")  # hidden now
     report(quiet, address="203.0.113.1", reason="off_topic")  # one report: still shown
@@ -127,7 +129,7 @@ def test_the_reported_tab_lists_them_with_their_reasons_and_dismissing_keeps_the
         {"action": "dismiss_reports_selected", "_selected_action": [comment.pk, quiet.pk]},
     )
     comment.refresh_from_db()
-    assert (comment.status, comment.reports_dismissed) == (Status.APPROVED, True)
+    assert (comment.status, comment.reports_dismissed) == (Comment.Status.APPROVED, True)
     assert list(moderators.get(f"{QUEUE}?reported=1").context["cl"].result_list) == []
     # It stays up: readers can no longer report it, and the page no longer offers to.
     refused = report(comment, address="203.0.113.9")
@@ -146,7 +148,7 @@ def test_a_moderator_approving_a_hidden_comment_answers_its_reports(moderators, 
         f"{QUEUE}{comment.pk}/change/", {"_moderate": "approved", "body": comment.body, **inline}
     )
     comment.refresh_from_db()
-    assert (comment.status, comment.reports_dismissed) == (Status.APPROVED, True)
+    assert (comment.status, comment.reports_dismissed) == (Comment.Status.APPROVED, True)
 
 
 def test_with_javascript_the_answer_is_json(comment):
@@ -184,7 +186,7 @@ def test_a_report_from_another_site_is_refused(comment):
 
 def test_reports_are_rate_limited_per_address(article, settings):
     settings.COMMENTS_REPORT_RATE_LIMIT = 2
-    comments = [CommentFactory(article=article, status=Status.APPROVED) for _ in range(3)]
+    comments = [CommentFactory(article=article, status=Comment.Status.APPROVED) for _ in range(3)]
     for target in comments[:2]:
         assert report(target).status_code == 200
     refused = report(comments[2])

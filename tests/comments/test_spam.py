@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from comments import spam
-from comments.models import Comment, HoldReason, ModerationRule, Status
+from comments.models import Comment, HoldReason, ModerationRule
 from comments.tokens import issue_token
 from tests.comments.conftest import aged_token, post_form
 
@@ -126,7 +126,7 @@ def test_more_than_two_links_is_held_with_the_count(article, post_comment, setti
     body = "See https://a.example.org and http://b.example.org and www.c.example.org"
     post_comment(article, comment=body)
     comment = Comment.objects.get()
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == HoldReason.LINKS
     assert comment.reason == "Links: 3 links"
 
@@ -138,32 +138,38 @@ def test_more_than_two_links_is_held_with_the_count(article, post_comment, setti
             "blocked_word",
             "casino",
             {"comment": "Visit my Casino today"},
-            Status.SPAM,
+            Comment.Status.SPAM,
             "Blocked word: casino",
         ),
         (
             "blocked_email",
             "bad@example.net",
             {"email": "Bad@Example.net"},
-            Status.SPAM,
+            Comment.Status.SPAM,
             "Blocked email: bad@example.net",
         ),
         (
             "blocked_domain",
             "spam.example",
             {"email": "x@mail.spam.example"},
-            Status.SPAM,
+            Comment.Status.SPAM,
             "Blocked domain: spam.example",
         ),
         (
             "blocked_domain",
             "spam.example",
             {"url": "https://spam.example/buy"},
-            Status.SPAM,
+            Comment.Status.SPAM,
             "Blocked domain: spam.example",
         ),
-        ("blocked_ip", "192.0.2.0/24", {}, Status.SPAM, "Blocked IP address: 192.0.2.0/24"),
-        ("held_word", "idiot", {"comment": "What an IDIOT."}, Status.PENDING, "Held word: idiot"),
+        ("blocked_ip", "192.0.2.0/24", {}, Comment.Status.SPAM, "Blocked IP address: 192.0.2.0/24"),
+        (
+            "held_word",
+            "idiot",
+            {"comment": "What an IDIOT."},
+            Comment.Status.PENDING,
+            "Held word: idiot",
+        ),
     ],
 )
 def test_moderators_lists_block_or_hold_with_the_rule_as_reason(
@@ -250,7 +256,7 @@ def test_different_words_are_not_a_repeat(article, post_comment):
 def test_a_blocked_word_matches_through_invisible_characters(article, post_comment):
     ModerationRule.objects.create(kind="blocked_word", value="casino")
     post_comment(article, comment="Visit my cas\u200bino")
-    assert Comment.objects.get().status == Status.SPAM
+    assert Comment.objects.get().status == Comment.Status.SPAM
 
 
 def test_comments_without_words_are_compared_by_what_they_show(article, post_comment):

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from comments import learning
-from comments.models import ArticleCommentPolicy, Comment, HoldReason, Mode, SpamSignal, Status
+from comments.models import ArticleCommentPolicy, Comment, HoldReason, Mode, SpamSignal
 from comments.services import comment_moderate, comment_submit, decision_undo
 from tests.comments.spam_corpus import corpus, reader_comment, spam_comment
 from tests.factories import ArticleFactory
@@ -33,7 +33,9 @@ def submit(article, sample, **extra):
 
 
 def decide(comment, is_spam: bool):
-    return comment_moderate(comment=comment, to_status=Status.SPAM if is_spam else Status.APPROVED)
+    return comment_moderate(
+        comment=comment, to_status=Comment.Status.SPAM if is_spam else Comment.Status.APPROVED
+    )
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_spam_is_held_with_the_signals_that_weighed_most(trained):
     pitch = spam_comment(random.Random(3))
     comment = submit(trained, pitch)
     assert comment.spam_likelihood >= 0.7
-    assert comment.status in (Status.PENDING, Status.SPAM)
+    assert comment.status in (Comment.Status.PENDING, Comment.Status.SPAM)
     assert comment.held_reason == HoldReason.LIKELY_SPAM
     towards_spam = [signal for signal, weight in comment.spam_reasons if weight > 0]
     assert towards_spam
@@ -92,10 +94,10 @@ def test_a_reader_is_not_held_for_spam(trained):
 def test_sure_spam_goes_to_spam_and_less_sure_is_held(trained, settings):
     pitch = spam_comment(random.Random(3))
     settings.COMMENTS_SPAM_LIKELIHOOD = 0.0  # anything the filter holds is sure enough
-    assert submit(trained, pitch).status == Status.SPAM
+    assert submit(trained, pitch).status == Comment.Status.SPAM
     settings.COMMENTS_SPAM_LIKELIHOOD = 1.1  # nothing is
     held = submit(trained, pitch)
-    assert (held.status, held.held_reason) == (Status.PENDING, HoldReason.LIKELY_SPAM)
+    assert (held.status, held.held_reason) == (Comment.Status.PENDING, HoldReason.LIKELY_SPAM)
 
 
 def test_likely_spam_is_held_even_where_the_author_would_be_approved_at_once(trained):
@@ -105,10 +107,10 @@ def test_likely_spam_is_held_even_where_the_author_would_be_approved_at_once(tra
     first = submit(trained, reader)
     decide(first, False)
     regular = {"author_comment_ids": [first.pk]}
-    assert submit(trained, reader, **regular).status == Status.APPROVED
+    assert submit(trained, reader, **regular).status == Comment.Status.APPROVED
     pitch = spam_comment(random.Random(3))
     sold = submit(trained, replace(pitch, email=reader.email), **regular)
-    assert sold.status != Status.APPROVED
+    assert sold.status != Comment.Status.APPROVED
     assert sold.held_reason == HoldReason.LIKELY_SPAM
 
 
@@ -136,8 +138,8 @@ def test_retraining_from_scratch_learns_what_the_decisions_taught(trained):
     SpamSignal.objects.filter(signal=SpamSignal.TOTAL).update(spam=0, ham=0)  # damaged
     knowledge = learning.retrain()
     assert knowledge == learning.Knowledge(
-        spam=Comment.objects.filter(status=Status.SPAM).count(),
-        ham=Comment.objects.filter(status=Status.APPROVED).count(),
+        spam=Comment.objects.filter(status=Comment.Status.SPAM).count(),
+        ham=Comment.objects.filter(status=Comment.Status.APPROVED).count(),
     )
     assert dict(SpamSignal.objects.values_list("signal", "spam")) == before
     assert dict(SpamSignal.objects.values_list("signal", "ham")) == before_ham
@@ -151,7 +153,7 @@ def test_the_record_counts_the_guesses_moderators_overturned(trained):
     assert guessed_right.spam_likelihood >= 0.7
     decide(guessed_spam, False)  # overturned: it was fine
     decide(guessed_fine, True)  # overturned: it was spam
-    comment_moderate(comment=guessed_right, to_status=Status.REJECTED)  # agreed
+    comment_moderate(comment=guessed_right, to_status=Comment.Status.REJECTED)  # agreed
     submit(trained, spam_comment(random.Random(13)))  # not decided yet: not counted
     record = learning.record()
     # The 200 decided while it only watched were guessed about too (it had learned enough

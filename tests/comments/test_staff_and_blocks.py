@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from comments.identity import skeleton
-from comments.models import Comment, HoldReason, ModerationRule, Status
+from comments.models import Comment, HoldReason, ModerationRule
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_staff_signed_in_are_approved_at_once_under_their_name_and_verified(
     post_comment(article, comment="A correction is on its way.", name="Someone Else")
     comment = Comment.objects.get()
     assert (comment.status, comment.name, comment.user) == (
-        Status.APPROVED,
+        Comment.Status.APPROVED,
         "Dev Ranganathan",
         member,
     )
@@ -52,7 +52,7 @@ def test_a_signed_in_reader_who_is_not_staff_is_a_guest(client, article, post_co
     client.force_login(reader)
     post_comment(article, comment="Just a reader.", name="Just Reader")
     comment = Comment.objects.get()
-    assert (comment.status, comment.user) == (Status.PENDING, None)
+    assert (comment.status, comment.user) == (Comment.Status.PENDING, None)
     assert "Verified staff" not in client.get(article.get_absolute_url()).content.decode()
 
 
@@ -73,7 +73,7 @@ def test_a_signed_in_reader_who_is_not_staff_is_a_guest(client, article, post_co
 def test_a_guest_taking_a_staff_name_is_held_for_impersonation(article, post_comment, mara, name):
     post_comment(article, comment="Official statement: all is well.", name=name)
     comment = Comment.objects.get()
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == HoldReason.IMPERSONATION
     assert comment.reason == "Impersonation: passes for Mara Okonkwo"
 
@@ -131,7 +131,7 @@ def test_one_click_blocks_the_email_ip_or_a_linked_domain_with_the_comment_as_or
 
     moderators.logout()
     post_comment(article, comment="Fresh offer: https://shop.deals.example/x", email="new@x.org")
-    assert Comment.objects.latest("pk").status == Status.SPAM
+    assert Comment.objects.latest("pk").status == Comment.Status.SPAM
 
 
 def test_editors_cannot_block(client, article, mara):
@@ -142,10 +142,15 @@ def test_editors_cannot_block(client, article, mara):
 
 
 def test_the_queue_shows_each_commenters_history_here(moderators, article):
-    for status in (Status.APPROVED, Status.APPROVED, Status.SPAM, Status.REJECTED):
+    for status in (
+        Comment.Status.APPROVED,
+        Comment.Status.APPROVED,
+        Comment.Status.SPAM,
+        Comment.Status.REJECTED,
+    ):
         CommentFactory(article=article, email="Regular@Example.org", status=status)
-    CommentFactory(article=article, email="regular@example.org", status=Status.PENDING)
-    CommentFactory(article=article, email="new@example.org", status=Status.PENDING)
+    CommentFactory(article=article, email="regular@example.org", status=Comment.Status.PENDING)
+    CommentFactory(article=article, email="new@example.org", status=Comment.Status.PENDING)
     html = moderators.get(f"{QUEUE}?status__exact=pending").content.decode()
     assert "2 approved · 1 rejected · 1 spam" in html
     assert "nothing decided yet" in html

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from articles.models import Article
-from comments.models import Comment, Status
+from comments.models import Comment
 from newsportal.wordpress_import import import_export
 from tests.articles.wordpress_exports import Comment as WPComment
 from tests.articles.wordpress_exports import Post, export
@@ -34,11 +34,11 @@ def test_statuses_map_and_pingbacks_and_trackbacks_are_counted_not_imported():
         )
     )
     assert dict(Comment.objects.values_list("body", "status")) == {
-        "Approved one": Status.APPROVED,
-        "Waiting one": Status.PENDING,
-        "Buy pills": Status.SPAM,
-        "Binned by hand": Status.REJECTED,
-        "Binned with its post": Status.REJECTED,
+        "Approved one": Comment.Status.APPROVED,
+        "Waiting one": Comment.Status.PENDING,
+        "Buy pills": Comment.Status.SPAM,
+        "Binned by hand": Comment.Status.REJECTED,
+        "Binned with its post": Comment.Status.REJECTED,
     }
     assert report.created["comments"] == 5
     assert "skipped: 1 pingbacks, 1 trackbacks" in "\n".join(report.lines())
