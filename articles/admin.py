@@ -8,7 +8,6 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
@@ -24,6 +23,7 @@ from .forms import ArticleAdminForm
 from .html import body_text
 from .models import Article, Author, Byline, Image, RelatedLink, Section, Tag
 from .pages import Page
+from .querysets import STATES
 from .redirects import Redirect
 
 
@@ -108,16 +108,16 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return list(STATES.items())
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "draft":
-            return queryset.exclude(status=Article.Status.PUBLISHED)
-        if self.value() == "scheduled":
-            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        if self.value() == "published":
-            return queryset.published(now=now)
+        match self.value():
+            case "draft":
+                return queryset.drafts()
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
         return queryset
 
 

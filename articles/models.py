@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from newsportal.plain_text import without_control_characters
 
 from . import html, images
-from .querysets import ArticleQuerySet
+from .querysets import ArticleQuerySet, state_of
 
 
 class TypedText(models.Model):
@@ -326,11 +326,7 @@ class Article(TypedText):
     @property
     def state(self) -> str:
         """Draft, Scheduled or Published, as the newsroom says it."""
-        if self.status != self.Status.PUBLISHED:
-            return "Draft"
-        if self.published_at and self.published_at > timezone.now():
-            return "Scheduled"
-        return "Published"
+        return state_of(self)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:

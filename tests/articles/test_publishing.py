@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
+from articles.querysets import STATES
 from tests.factories import ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,34 @@ def test_published_queryset_definition():
     ArticleFactory(published_at=now + timedelta(seconds=60))
     ArticleFactory(status=Article.Status.DRAFT, published_at=now - timedelta(days=1))
     assert list(Article.objects.published(now=now)) == [live]
+
+
+def test_each_article_is_in_exactly_the_state_it_is_listed_under(admin_client):
+    """Draft, scheduled, published: the admin's filter, the article's own state and the admin
+    index's counts agree, because they are one definition."""
+    now = timezone.now()
+    ArticleFactory(headline="Live", published_at=now - timedelta(seconds=1))
+    ArticleFactory(headline="Timed", published_at=now + timedelta(seconds=60))
+    ArticleFactory(headline="Unfinished", status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory(headline="Pulled", status=Article.Status.DRAFT, published_at=now)
+    expected = {
+        "draft": {"Unfinished", "Pulled"},
+        "scheduled": {"Timed"},
+        "published": {"Live"},
+    }
+    with time_machine.travel(now, tick=False):
+        read = {
+            "draft": Article.objects.drafts(),
+            "scheduled": Article.objects.scheduled(),
+            "published": Article.objects.published(),
+        }
+        for state, headlines in expected.items():
+            assert {article.headline for article in read[state]} == headlines, state
+            assert {article.state for article in read[state]} == {STATES[state]}
+            listed = admin_client.get(f"/admin/articles/article/?state={state}").content.decode()
+            shown = {h for h in ("Live", "Timed", "Unfinished", "Pulled") if f">{h}</a>" in listed}
+            assert shown == headlines, state
+        assert Article.objects.state_counts() == {"drafts": 2, "scheduled": 1}
 
 
 def test_publishing_without_a_time_publishes_now():
