@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 from tests import hostile_tally
+from tests.factories import staff_member
 
 # Property-based tests (#7) try the same inputs on every run and every machine: a failure in CI
 # is a failure here. Each test sets its own max_examples; the counts print at the end of the run.
@@ -71,3 +72,34 @@ def cache_down(monkeypatch):
 
     for method in ("get", "get_many", "set", "set_many", "add"):
         monkeypatch.setattr(cache, method, broken)
+
+
+# Staff for tests (#12): made by the same function as `manage.py create_editor` and
+# `create_moderator` (tests/factories.py `staff_member`). Browser tests use these too and log in
+# through the admin's form with tests.browser.conftest.log_in.
+
+
+@pytest.fixture
+def editor(db):
+    """Ed, a member of the Editors group (the admin names him "Ed")."""
+    return staff_member("editor", "Editors", first_name="Ed")
+
+
+@pytest.fixture
+def moderator(db):
+    """A member of the Moderators group."""
+    return staff_member("moderator", "Moderators")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test's `client`, signed in as the editor (the same browser as `client`)."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    """The test's `client`, signed in as the moderator (the same browser as `client`)."""
+    client.force_login(moderator)
+    return client
