@@ -11,7 +11,7 @@ from django.utils import timezone
 from newsportal.fragments import cached_by_keys
 from newsportal.front_cache import shared_max_age
 
-from . import conf
+from .conf import setting
 from .models import Article
 
 # How many automatically chosen candidates are scored in Python for text similarity.
@@ -40,7 +40,7 @@ class RelatedItem:
 
 def related_items(article: Article, *, count: int | None = None) -> list[RelatedItem]:
     """Up to `count` links: never the article itself, an unpublished one or a repeat."""
-    count = conf.RELATED_COUNT if count is None else count
+    count = setting("ARTICLES_RELATED_COUNT") if count is None else count
     items: list[RelatedItem] = []
     seen_urls: set[str] = {article.get_absolute_url()}
     seen_ids: set[int] = {article.pk}

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from newsportal.fragments import cache_get_quietly, cache_set_quietly, cached_by_keys
 from newsportal.front_cache import shared_max_age, show
 
-from . import conf, meta
+from . import meta
+from .conf import setting
 from .models import Article, Author, Page, Section, Tag
 from .pagination import ArchivePaginator
 from .related import related_items
@@ -19,7 +20,9 @@ from .search import clean_query, search_articles
 def _page(request, queryset, per_page=None, counted_as=None):
     """One page of `queryset`; a missing or nonsensical ?page= gives the nearest real page.
     `counted_as`: see ArchivePaginator."""
-    paginator = ArchivePaginator(queryset, per_page or conf.PAGE_SIZE, counted_as=counted_as)
+    paginator = ArchivePaginator(
+        queryset, per_page or setting("ARTICLES_PAGE_SIZE"), counted_as=counted_as
+    )
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -50,7 +53,7 @@ def _section_blocks() -> list[tuple[Section, list[Article]]]:
     """The newest few articles of every section, in one query however many sections there are."""
     ranked = (
         Article.objects.published()
-        .newest_in_each_section(conf.SECTION_BLOCK_SIZE)
+        .newest_in_each_section(setting("ARTICLES_SECTION_BLOCK_SIZE"))
         .select_related("section", "featured_image")
         .order_by("section__position", "section__name", "-published_at", "-pk")
     )
@@ -92,7 +95,9 @@ def _latest_links() -> list[Article]:
         "latest-links",
         ["latest"],
         lambda: list(
-            Article.objects.published().for_link().newest_first()[: conf.LATEST_COUNT + 1]
+            Article.objects.published()
+            .for_link()
+            .newest_first()[: setting("ARTICLES_LATEST_COUNT") + 1]
         ),
         lambda links: shared_max_age(),
         shown_keys=lambda links: [f"article-{link.pk}" for link in links],
@@ -108,7 +113,8 @@ def article_detail(request, slug):
             raise Http404("No published article here.")
         article = get_object_or_404(Article.objects.for_detail(), slug=slug)
         preview = True
-    latest = [other for other in _latest_links() if other.pk != article.pk][: conf.LATEST_COUNT]
+    others = [other for other in _latest_links() if other.pk != article.pk]
+    latest = others[: setting("ARTICLES_LATEST_COUNT")]
     related = related_items(article)
     if not preview:
         show(request, "latest", "sections", f"article-{article.pk}")

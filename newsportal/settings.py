@@ -312,6 +312,8 @@ LOGGING = {
 }
 
 # Site policies that editors may tune; each app names and defaults its own in its conf module.
-ARTICLES_RELATED_COUNT = env.int("ARTICLES_RELATED_COUNT", default=4)
+# The environment may override the related-article count; its default stays in articles/conf.py.
+if "ARTICLES_RELATED_COUNT" in env.ENVIRON:
+    ARTICLES_RELATED_COUNT = env.int("ARTICLES_RELATED_COUNT")
 # Deployment fact, not policy: how many reverse proxies append to X-Forwarded-For.
 COMMENTS_TRUSTED_PROXIES = env.int("COMMENTS_TRUSTED_PROXIES", default=0)

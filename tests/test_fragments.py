@@ -242,13 +242,12 @@ def test_article_cards_follow_edits_of_their_article_section_and_authors(
     assert "1 comment</a>" in Client().get(listing).content.decode()
 
 
-def test_a_kept_archive_count_follows_publication(django_capture_on_commit_callbacks):
+def test_a_kept_archive_count_follows_publication(django_capture_on_commit_callbacks, settings):
     """How many articles a section holds is kept (counting a large archive costs more than
     the page), until an article is published into it or withdrawn."""
-    from articles import conf
-
+    settings.ARTICLES_PAGE_SIZE = 4
     section = SectionFactory(name="Weather")
-    ArticleFactory.create_batch(conf.PAGE_SIZE, section=section)
+    ArticleFactory.create_batch(4, section=section)
     listing = section.get_absolute_url()
     assert "Page 1 of 2" not in Client().get(listing).content.decode()
     ArticleFactory(section=section)  # published behind the site's back: no purge yet

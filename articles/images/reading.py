@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from PIL import ExifTags, ImageCms, UnidentifiedImageError
 from PIL import Image as PILImage
 
-from .. import conf
+from ..conf import setting
 
 # The formats a browser shows, with the extension a file of that format is stored under.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -69,15 +69,12 @@ def validate_image_file(upload) -> None:
     Cheap: nothing is decoded here. `read_picture` decodes, and refuses what only decoding finds
     (damaged data, animations over the limits).
     """
-    size = getattr(upload, "size", None)
-    if size is not None and size > conf.IMAGE_MAX_BYTES:
+    size, limit = getattr(upload, "size", None), setting("ARTICLES_IMAGE_MAX_BYTES")
+    if size is not None and size > limit:
         raise ValidationError(
             "This file is %(size)s; images may be at most %(limit)s.",
             code="too_large",
-            params={
-                "size": filesizeformat(size),
-                "limit": filesizeformat(conf.IMAGE_MAX_BYTES),
-            },
+            params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
@@ -96,7 +93,7 @@ def read_picture(source, max_width: int | None = None) -> Picture:
     bounded by the limits in articles/conf.py: a JPEG is decoded at a reduced scale where that
     still covers the size we keep, and every frame is shrunk as soon as it is decoded.
     """
-    max_width = max_width or conf.IMAGE_MASTER_MAX_WIDTH
+    max_width = max_width or setting("ARTICLES_IMAGE_MASTER_MAX_WIDTH")
     source.seek(0)
     picture = _opened(source)
     width, height, image_format = _check_header(picture)
@@ -147,9 +144,10 @@ def _check_header(picture: PILImage.Image) -> tuple[int, int, str]:
             code="format",
             params={"format": image_format},
         )
-    limit = {"JPEG": conf.IMAGE_MAX_JPEG_PIXELS, "WEBP": conf.IMAGE_MAX_WEBP_PIXELS}.get(
-        image_format, conf.IMAGE_MAX_PIXELS
-    )
+    limit = {
+        "JPEG": setting("ARTICLES_IMAGE_MAX_JPEG_PIXELS"),
+        "WEBP": setting("ARTICLES_IMAGE_MAX_WEBP_PIXELS"),
+    }.get(image_format, setting("ARTICLES_IMAGE_MAX_PIXELS"))
     if width * height > limit:
         raise _too_many_pixels(width, height, image_format, limit)
     return width, height, image_format
@@ -178,11 +176,14 @@ def _target(size: tuple[int, int], orientation: int, max_width: int) -> tuple[in
 def _draft(picture: PILImage.Image, target: tuple[int, int]) -> None:
     """Have libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest still as large as `target`.
 
-    Never more than IMAGE_MAX_PIXELS decoded, though: a tall photo may then be kept narrower.
+    Never more than ARTICLES_IMAGE_MAX_PIXELS decoded, though: a tall photo may then be kept
+    narrower.
     """
     width, height = picture.size
+    max_pixels = setting("ARTICLES_IMAGE_MAX_PIXELS")
     reduction = next(
-        (r for r in (1, 2, 4, 8) if -(-width // r) * -(-height // r) <= conf.IMAGE_MAX_PIXELS), 8
+        (r for r in (1, 2, 4, 8) if -(-width // r) * -(-height // r) <= max_pixels),
+        8,
     )
     # Pillow picks the largest reduction that still gives at least the size asked for.
     picture.draft("RGB", (min(target[0], width // reduction), min(target[1], height // reduction)))
@@ -198,6 +199,10 @@ def _animation_frames(picture: PILImage.Image, max_width: int):
     width, height = picture.size
     frames, durations = [], []
     decoded_pixels = 0
+    max_frames, max_pixels = (
+        setting("ARTICLES_IMAGE_MAX_FRAMES"),
+        setting("ARTICLES_IMAGE_MAX_ANIMATION_PIXELS"),
+    )
     orientation = _orientation(picture)
     target = _target((width, height), orientation, max_width)
     index = 0
@@ -207,15 +212,15 @@ def _animation_frames(picture: PILImage.Image, max_width: int):
                 picture.seek(index)
             except EOFError:
                 break
-        if index >= conf.IMAGE_MAX_FRAMES:
+        if index >= max_frames:
             raise ValidationError(
                 "This animation has more than %(limit)s frames. Shorten it and upload it again.",
                 code="too_many_frames",
-                params={"limit": conf.IMAGE_MAX_FRAMES},
+                params={"limit": max_frames},
             )
         frame_width, frame_height = picture.size
         decoded_pixels += frame_width * frame_height
-        if decoded_pixels > conf.IMAGE_MAX_ANIMATION_PIXELS:
+        if decoded_pixels > max_pixels:
             raise _too_many_pixels_in_all(width, height, index + 1)
         frame = _resizable(picture)
         if frame.size != (width, height):  # a GIF frame outside the picture: cut to it
@@ -298,7 +303,7 @@ def _too_many_pixels(width: int, height: int, image_format: str, limit: int) -> 
             "mp": width * height / 1e6,
             "format": _FORMAT_NAMES[image_format],
             "limit": limit / 1e6,
-            "keep": conf.IMAGE_MASTER_MAX_WIDTH,
+            "keep": setting("ARTICLES_IMAGE_MASTER_MAX_WIDTH"),
         },
     )
 
@@ -313,7 +318,7 @@ def _too_many_pixels_in_all(width: int, height: int, frames: int) -> ValidationE
             "width": width,
             "height": height,
             "frames": frames,
-            "limit": conf.IMAGE_MAX_ANIMATION_PIXELS / 1e6,
+            "limit": setting("ARTICLES_IMAGE_MAX_ANIMATION_PIXELS") / 1e6,
         },
     )
 

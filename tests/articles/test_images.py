@@ -9,6 +9,7 @@ from PIL import ExifTags, ImageCms
 from PIL import Image as PILImage
 
 from articles import conf
+from articles.conf import setting
 from articles.images import validate_image_file
 from articles.models import Image
 from tests.articles.crafted_pictures import (
@@ -111,8 +112,8 @@ def test_the_stored_original_has_no_exif_or_gps():
         assert picture.size == (700, 400)
 
 
-def test_a_file_over_the_size_limit_gets_a_clear_message(monkeypatch):
-    monkeypatch.setattr(conf, "IMAGE_MAX_BYTES", 10_000)
+def test_a_file_over_the_size_limit_gets_a_clear_message(settings):
+    settings.ARTICLES_IMAGE_MAX_BYTES = 10_000
     with pytest.raises(ValidationError, match=r"This file is .*; images may be at most 9\.8"):
         validate_image_file(_upload(jpeg_bytes(1600, 1600, colour="#123456") + b"\0" * 20_000))
 
@@ -246,9 +247,9 @@ def test_a_file_declaring_more_pixels_than_pillow_allows_is_refused(image_format
 
 
 @pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
-def test_an_animation_cannot_exceed_the_pixel_limit_in_all(image_format, monkeypatch):
+def test_an_animation_cannot_exceed_the_pixel_limit_in_all(image_format, settings):
     """Frames small enough one by one are refused once together they pass the limit."""
-    monkeypatch.setattr(conf, "IMAGE_MAX_ANIMATION_PIXELS", 4_000_000)  # quicker than 12 MP
+    settings.ARTICLES_IMAGE_MAX_ANIMATION_PIXELS = 4_000_000  # quicker than 12 MP
     upload = picture_bytes(image_format, 1000, 1000, frames=5)
     validate_image_file(_upload(upload, "long"))  # each frame is within the limit
     with pytest.raises(ValidationError, match=r"more than 4 megapixels, the limit for a whole"):
@@ -274,26 +275,26 @@ def test_a_gif_frame_larger_than_its_picture_counts_against_the_limit():
 def test_the_stored_original_is_no_wider_than_the_site_uses(image_format):
     """A 3000-pixel-wide upload is kept 2560 wide: renditions never need more."""
     image = _saved(picture_bytes(image_format, 3000, 1500), "wide")
-    assert (image.width, image.height) == (conf.IMAGE_MASTER_MAX_WIDTH, 1280)
+    assert (image.width, image.height) == (setting("ARTICLES_IMAGE_MASTER_MAX_WIDTH"), 1280)
     with default_storage.open(image.file.name) as stored, PILImage.open(stored) as original:
         assert original.size == (2560, 1280)
 
 
-def test_a_big_jpeg_is_accepted_where_a_png_as_big_is_not(monkeypatch):
+def test_a_big_jpeg_is_accepted_where_a_png_as_big_is_not(settings):
     """JPEGs decode at reduced scale, so a press camera's JPEG passes where a PNG cannot."""
-    monkeypatch.setattr(conf, "IMAGE_MAX_PIXELS", 1_000_000)
-    monkeypatch.setattr(conf, "IMAGE_MAX_JPEG_PIXELS", 4_000_000)
-    monkeypatch.setattr(conf, "IMAGE_MASTER_MAX_WIDTH", 1000)
+    settings.ARTICLES_IMAGE_MAX_PIXELS = 1_000_000
+    settings.ARTICLES_IMAGE_MAX_JPEG_PIXELS = 4_000_000
+    settings.ARTICLES_IMAGE_MASTER_MAX_WIDTH = 1000
     image = _saved(picture_bytes("JPEG", 2400, 1600), "camera.jpg")
     assert (image.width, image.height) == (1000, 667)
     with pytest.raises(ValidationError, match=r"the limit for PNG images is 1 megapixels"):
         _saved(picture_bytes("PNG", 2400, 1600), "camera.png")
 
 
-def test_a_tall_jpeg_is_decoded_at_half_size_rather_than_in_full(monkeypatch):
+def test_a_tall_jpeg_is_decoded_at_half_size_rather_than_in_full(settings):
     """A JPEG too tall to decode in full within the limit is kept at half its size."""
-    monkeypatch.setattr(conf, "IMAGE_MAX_PIXELS", 1_000_000)
-    monkeypatch.setattr(conf, "IMAGE_MAX_JPEG_PIXELS", 4_000_000)
+    settings.ARTICLES_IMAGE_MAX_PIXELS = 1_000_000
+    settings.ARTICLES_IMAGE_MAX_JPEG_PIXELS = 4_000_000
     image = _saved(picture_bytes("JPEG", 800, 3000), "infographic.jpg")
     assert (image.width, image.height) == (400, 1500)
 

@@ -85,13 +85,14 @@ def test_query_counts_do_not_grow_with_content(client, django_assert_num_queries
 def pages_of_the_archive() -> dict[str, str]:
     """An address of every kind of public list and page, and of the moderation queue, chosen
     in whatever the archive holds now: first, middle and last pages included."""
-    from articles.conf import PAGE_SIZE
+    from articles.conf import setting
     from articles.models import Article, Author, Section, Tag
     from comments.models import Comment
 
     published = Article.objects.published()
     section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
-    last_page = (section.articles.published().count() + PAGE_SIZE - 1) // PAGE_SIZE
+    page_size = setting("ARTICLES_PAGE_SIZE")
+    last_page = (section.articles.published().count() + page_size - 1) // page_size
     tag = Tag.objects.annotate(n=Count("articles")).order_by("-n").first()
     author = Author.objects.annotate(n=Count("articles")).order_by("-n").first()
     discussed = Comment.objects.values("article").annotate(n=Count("pk")).order_by("-n")[0]

@@ -163,13 +163,21 @@ def _limits() -> dict[str, int]:
     django.setup()
     from articles import conf
 
+    def limit(name: str, missing: int) -> int:
+        # Read at use through setting() since #12; module constants before.
+        if hasattr(conf, "setting"):
+            name = f"ARTICLES_{name}"
+            return conf.setting(name) if name in conf.DEFAULTS else missing
+        return getattr(conf, name, missing)
+
+    pixels = limit("IMAGE_MAX_PIXELS", 0)
     return {
-        "pixels": conf.IMAGE_MAX_PIXELS,
-        "jpeg": getattr(conf, "IMAGE_MAX_JPEG_PIXELS", conf.IMAGE_MAX_PIXELS),
-        "webp": getattr(conf, "IMAGE_MAX_WEBP_PIXELS", conf.IMAGE_MAX_PIXELS),
-        "frames": getattr(conf, "IMAGE_MAX_FRAMES", 10_000),
-        "animation": getattr(conf, "IMAGE_MAX_ANIMATION_PIXELS", conf.IMAGE_MAX_PIXELS),
-        "master": getattr(conf, "IMAGE_MASTER_MAX_WIDTH", 0),
+        "pixels": pixels,
+        "jpeg": limit("IMAGE_MAX_JPEG_PIXELS", pixels),
+        "webp": limit("IMAGE_MAX_WEBP_PIXELS", pixels),
+        "frames": limit("IMAGE_MAX_FRAMES", 10_000),
+        "animation": limit("IMAGE_MAX_ANIMATION_PIXELS", pixels),
+        "master": limit("IMAGE_MASTER_MAX_WIDTH", 0),
     }
 
 

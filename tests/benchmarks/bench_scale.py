@@ -115,14 +115,15 @@ def progress(label: str):
 
 def bench_pages(options) -> list[tuple[str, str, int | None]]:
     """(name, URL, p50 target in ms or None) of each page timed, chosen in the data."""
-    from articles.conf import PAGE_SIZE
+    from articles.conf import setting
     from articles.models import Article, Section, Tag
 
     published = Article.objects.published()
     biggest = (
         Section.objects.filter(articles__in=published).annotate(n=Count("articles")).order_by("-n")
     ).first()
-    deep = min(2000, (biggest.n + PAGE_SIZE - 1) // PAGE_SIZE)
+    page_size = setting("ARTICLES_PAGE_SIZE")
+    deep = min(2000, (biggest.n + page_size - 1) // page_size)
     tag = Tag.objects.annotate(n=Count("articles")).order_by("-n").first()
     discussed = (
         published.filter(comments__status="approved")

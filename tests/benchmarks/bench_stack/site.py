@@ -37,7 +37,7 @@ def setup(arguments) -> dict:
     from django.db.models import Count
     from django.test import Client
 
-    from articles.conf import PAGE_SIZE
+    from articles.conf import setting
     from articles.demo.loader import SEED_SLUG
     from articles.models import Article, Section
     from comments.models import Comment, ThrottleState
@@ -80,7 +80,8 @@ def setup(arguments) -> dict:
     biggest = (
         Section.objects.filter(articles__in=published).annotate(n=Count("articles")).order_by("-n")
     ).first()
-    deep = min(DEEP_PAGE, (biggest.n + PAGE_SIZE - 1) // PAGE_SIZE)
+    page_size = setting("ARTICLES_PAGE_SIZE")
+    deep = min(DEEP_PAGE, (biggest.n + page_size - 1) // page_size)
     staff = Client()
     staff.force_login(editor)
     seed_url = seed.get_absolute_url()
