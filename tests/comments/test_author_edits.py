@@ -6,8 +6,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
@@ -107,14 +105,12 @@ def test_an_edit_from_another_site_is_refused(client, own):
     assert own.body == "The wall held, thankfully."
 
 
-def test_the_author_deletes_it_and_moderators_see_who_did(client, own):
+def test_the_author_deletes_it_and_moderators_see_who_did(client, own, moderator):
     response = post_form(client, edit_url(own), {"delete": "1"})
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == Comment.Status.REJECTED
     assert "The wall held" not in Client().get(own.article.get_absolute_url()).content.decode()
-    moderator = get_user_model().objects.create_user("mo", "mo@x.org", "pw", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
     staff = Client()
     staff.force_login(moderator)
     page = staff.get(f"/admin/comments/comment/{own.pk}/change/").content.decode()

@@ -6,8 +6,6 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from comments import dashboard
@@ -67,16 +65,8 @@ def test_an_empty_month_says_so(db):
     assert all(bar["pieces"] == [] for bar in picture.bars())
 
 
-@pytest.fixture
-def moderators(client):
-    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return client
-
-
-def test_the_queue_opens_on_the_picture_with_its_table(moderators, month):
-    html = moderators.get(f"{QUEUE}?status__exact=pending").content.decode()
+def test_the_queue_opens_on_the_picture_with_its_table(moderator_client, month):
+    html = moderator_client.get(f"{QUEUE}?status__exact=pending").content.decode()
     assert "The last 30 days" in html
     assert "<dt>Median time to a decision</dt><dd>4 h 0 min</dd>" in html
     assert f'<img src="{SVG}"' in html
@@ -88,8 +78,8 @@ def test_the_queue_opens_on_the_picture_with_its_table(moderators, month):
     assert row in table
 
 
-def test_the_chart_is_an_svg_the_site_draws_with_a_bar_for_each_day(moderators, month):
-    response = moderators.get(SVG)
+def test_the_chart_is_an_svg_the_site_draws_with_a_bar_for_each_day(moderator_client, month):
+    response = moderator_client.get(SVG)
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     root = ET.fromstring(response.content)
     ns = {"svg": "http://www.w3.org/2000/svg"}

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -12,18 +11,18 @@ from django_tasks_db.models import DBTaskResult
 from comments.conf import setting
 from comments.models import Comment
 from comments.tasks import notify_moderators
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, superuser
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderators(db):
-    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+def moderators(moderator):
+    """Who is told of new comments: a moderator and a superuser (a reader with an account is
+    not)."""
+    superuser("boss")
     get_user_model().objects.create_user("reader", "reader@example.org", "pw")
-    return user
+    return moderator
 
 
 def test_posting_queues_one_batched_notification_and_sends_no_mail_itself(
@@ -49,7 +48,7 @@ def test_a_batch_nobody_could_be_told_about_is_told_with_the_next(
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(article, comment="Before anyone moderates", email="a@example.org")
     assert notify_moderators.call() == 0 and mail.outbox == []
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    superuser("boss")
     later = timezone.now() + timedelta(seconds=setting("COMMENTS_NOTIFY_DELAY_SECONDS") + 1)
     with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         post_comment(article, comment="The next batch", email="b@example.org")
@@ -65,7 +64,7 @@ def test_the_task_mails_every_moderator_once_about_the_whole_batch(article, mode
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "3 new comments awaiting moderation"
-    assert sorted(message.to) == ["boss@example.org", "mo@example.org"]
+    assert sorted(message.to) == ["boss@example.org", "moderator@example.org"]
     assert article.headline in message.body
     assert "/admin/comments/comment/?status__exact=pending" in message.body
     assert notify_moderators.call() == 0  # nobody is told twice

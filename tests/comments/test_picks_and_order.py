@@ -6,8 +6,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -109,25 +107,21 @@ def test_a_permalink_lands_on_the_page_that_shows_the_comment(client, thread, or
         assert page_of(comment, own_ids=[], order=order) >= 1
 
 
-def test_a_permalink_never_shows_a_held_comment_to_others(client, thread):
+def test_a_permalink_never_shows_a_held_comment_to_others(client, thread, moderator):
     article, _, _ = thread
     held = CommentFactory(article=article, status=Comment.Status.PENDING)
     assert client.get(f"/comments/{held.pk}/").status_code == 404
     assert client.get("/comments/999999/").status_code == 404
     # A moderator's "view on site" from the admin leads to its place.
-    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
+    client.force_login(moderator)
     response = client.get(f"/comments/{held.pk}/")
     assert response.status_code == 302
     assert response["Location"].endswith(f"#comment-{held.pk}")
 
 
-def test_moderators_feature_from_the_queue_and_the_comments_page(client, thread):
+def test_moderators_feature_from_the_queue_and_the_comments_page(client, thread, moderator, editor):
     article, roots, _ = thread
-    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
+    client.force_login(moderator)
     client.post(f"{QUEUE}?all=1", {"action": "feature_selected", "_selected_action": [roots[0].pk]})
     assert Comment.objects.get(pk=roots[0].pk).is_featured
     picks = client.get(f"{QUEUE}?all=1&pick=yes")
@@ -135,8 +129,6 @@ def test_moderators_feature_from_the_queue_and_the_comments_page(client, thread)
     inline = {f"decisions-{name}_FORMS": "0" for name in ("TOTAL", "INITIAL", "MIN_NUM", "MAX_NUM")}
     client.post(f"{QUEUE}{roots[0].pk}/change/", {"_feature": "0", "body": roots[0].body, **inline})
     assert not Comment.objects.get(pk=roots[0].pk).is_featured
-    editors = get_user_model().objects.create_user("ed", "ed@example.org", "pw", is_staff=True)
-    editors.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editors)
+    client.force_login(editor)
     client.post(f"{QUEUE}?all=1", {"action": "feature_selected", "_selected_action": [roots[1].pk]})
     assert not Comment.objects.get(pk=roots[1].pk).is_featured

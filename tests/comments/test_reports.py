@@ -2,8 +2,6 @@
 a moderator looks, and a moderator's dismissal keeps it up for good."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from comments.models import Comment, CommentReport, HoldReason, ModerationDecision
@@ -31,14 +29,6 @@ def comment(article):
     return CommentFactory(
         article=article, status=Comment.Status.APPROVED, body="You are all idiots."
     )
-
-
-@pytest.fixture
-def moderators(client):
-    user = get_user_model().objects.create_user("mo", "mo@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return client
 
 
 def test_every_approved_comment_has_a_report_link_and_its_own_report_page(client, comment):
@@ -109,14 +99,14 @@ def test_three_readers_reports_hide_the_comment_until_a_moderator_looks(client, 
 
 
 def test_the_reported_tab_lists_them_with_their_reasons_and_dismissing_keeps_them_up(
-    moderators, comment, article, settings
+    moderator_client, comment, article, settings
 ):
     settings.COMMENTS_REPORTS_TO_HIDE = 2
     quiet = CommentFactory(article=article, status=Comment.Status.APPROVED, body="Fine words.")
     report(comment, address="203.0.113.1")
     report(comment, address="203.0.113.2", reason="spam")  # hidden now
     report(quiet, address="203.0.113.1", reason="off_topic")  # one report: still shown
-    page = moderators.get(f"{QUEUE}?reported=1")
+    page = moderator_client.get(f"{QUEUE}?reported=1")
     assert set(page.context["cl"].result_list) == {comment, quiet}
     html = page.content.decode()
     assert "Reported by readers: 2 reports: abusive or hateful, spam" in html
@@ -124,13 +114,13 @@ def test_the_reported_tab_lists_them_with_their_reasons_and_dismissing_keeps_the
     tab = next(tab for tab in page.context["status_tabs"] if tab["label"] == "Reported")
     assert (tab["count"].number, tab["current"]) == (2, True)
 
-    moderators.post(
+    moderator_client.post(
         QUEUE + "?reported=1",
         {"action": "dismiss_reports_selected", "_selected_action": [comment.pk, quiet.pk]},
     )
     comment.refresh_from_db()
     assert (comment.status, comment.reports_dismissed) == (Comment.Status.APPROVED, True)
-    assert list(moderators.get(f"{QUEUE}?reported=1").context["cl"].result_list) == []
+    assert list(moderator_client.get(f"{QUEUE}?reported=1").context["cl"].result_list) == []
     # It stays up: readers can no longer report it, and the page no longer offers to.
     refused = report(comment, address="203.0.113.9")
     assert "can no longer be reported" in refused.content.decode()
@@ -140,11 +130,13 @@ def test_the_reported_tab_lists_them_with_their_reasons_and_dismissing_keeps_the
     assert report_url(quiet) not in article_page
 
 
-def test_a_moderator_approving_a_hidden_comment_answers_its_reports(moderators, comment, settings):
+def test_a_moderator_approving_a_hidden_comment_answers_its_reports(
+    moderator_client, comment, settings
+):
     settings.COMMENTS_REPORTS_TO_HIDE = 1
     report(comment)
     inline = {f"decisions-{name}_FORMS": "0" for name in ("TOTAL", "INITIAL", "MIN_NUM", "MAX_NUM")}
-    moderators.post(
+    moderator_client.post(
         f"{QUEUE}{comment.pk}/change/", {"_moderate": "approved", "body": comment.body, **inline}
     )
     comment.refresh_from_db()

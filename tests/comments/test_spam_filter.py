@@ -7,8 +7,6 @@ import random
 from dataclasses import replace
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from comments import learning
@@ -203,60 +201,51 @@ def test_precision_and_recall_on_comments_it_has_not_seen(article, settings, cap
 SPAM_FILTER = "/admin/comments/comment/spam-filter/"
 
 
-def staff_client(client, group: str):
-    user = get_user_model().objects.create_user(group, f"{group}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return client
-
-
 def test_the_queue_shows_each_guess_sorts_most_likely_spam_first_and_filters_by_it(
-    trained, client, settings
+    trained, moderator_client, settings
 ):
     settings.COMMENTS_SPAM_LIKELIHOOD = 1.1  # held, not binned: all three are pending
-    moderators = staff_client(client, "Moderators")
     pitch = submit(trained, spam_comment(random.Random(3)))
     reader = submit(trained, reader_comment(random.Random(4)))
     before_it_learned = Comment.objects.create(
         article=trained, name="Early", email="e@example.org", body="Before the filter"
     )
-    page = moderators.get("/admin/comments/comment/?status__exact=pending").content.decode()
+    page = moderator_client.get("/admin/comments/comment/?status__exact=pending").content.decode()
     assert learning.percent(pitch.spam_likelihood) in page
     assert learning.percent(reader.spam_likelihood) in page
     assert "learned from" in page
     sort_link = page.split("Most likely spam first")[0].rsplit('href="', 1)[1].split('"')[0]
-    ordered = moderators.get("/admin/comments/comment/" + sort_link.replace("&amp;", "&"))
+    ordered = moderator_client.get("/admin/comments/comment/" + sort_link.replace("&amp;", "&"))
     rows = list(ordered.context["cl"].result_list)
     assert rows[:2] == [pitch, reader]
     assert rows[-1] == before_it_learned  # not guessed: last, whatever the database
-    likely = moderators.get("/admin/comments/comment/?status__exact=pending&spam=likely")
+    likely = moderator_client.get("/admin/comments/comment/?status__exact=pending&spam=likely")
     assert list(likely.context["cl"].result_list) == [pitch]
-    unguessed = moderators.get("/admin/comments/comment/?status__exact=pending&spam=none")
+    unguessed = moderator_client.get("/admin/comments/comment/?status__exact=pending&spam=none")
     assert list(unguessed.context["cl"].result_list) == [before_it_learned]
 
 
-def test_a_comments_page_lists_the_signals_for_and_against(trained, client):
-    moderators = staff_client(client, "Moderators")
+def test_a_comments_page_lists_the_signals_for_and_against(trained, moderator_client):
     pitch = submit(trained, spam_comment(random.Random(3)))
-    page = moderators.get(f"/admin/comments/comment/{pitch.pk}/change/").content.decode()
+    page = moderator_client.get(f"/admin/comments/comment/{pitch.pk}/change/").content.decode()
     assert f"{learning.percent(pitch.spam_likelihood).capitalize()} likely to be spam." in page
     signal, weight = pitch.spam_reasons[0]
     assert html.escape(learning.describe(signal)) in page
     assert f"({weight:+.1f})" in page
 
 
-def test_moderators_see_the_record_and_retrain_editors_cannot(trained, client):
-    editors = staff_client(Client(), "Editors")
+def test_moderators_see_the_record_and_retrain_editors_cannot(trained, editor, moderator_client):
+    editors = Client()
+    editors.force_login(editor)
     assert editors.get(SPAM_FILTER).status_code == 403
     assert editors.post(SPAM_FILTER).status_code == 403
-    moderators = staff_client(client, "Moderators")
-    page = moderators.get(SPAM_FILTER).content.decode()
+    page = moderator_client.get(SPAM_FILTER).content.decode()
     knowledge = learning.knowledge()
     assert f"<strong>{knowledge.spam}</strong> comments judged spam" in page
     assert "Its record" in page
     SpamSignal.objects.all().delete()
-    assert "Still learning" in moderators.get(SPAM_FILTER).content.decode()
-    response = moderators.post(SPAM_FILTER, follow=True)
+    assert "Still learning" in moderator_client.get(SPAM_FILTER).content.decode()
+    response = moderator_client.post(SPAM_FILTER, follow=True)
     assert f"{knowledge.spam} comments judged spam, {knowledge.ham} approved" in (
         response.content.decode()
     )

@@ -2,35 +2,26 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from comments.identity import skeleton
 from comments.models import Comment, HoldReason, ModerationRule
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/comment/"
 INLINE = {f"decisions-{name}_FORMS": "0" for name in ("TOTAL", "INITIAL", "MIN_NUM", "MAX_NUM")}
 
 
-def staff(username, group, first="", last=""):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@news.example", "pw", is_staff=True, first_name=first, last_name=last
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def mara(db):
-    return staff("mara", "Editors", "Mara", "Okonkwo")
+    return staff_member("mara", "Editors", first_name="Mara", last_name="Okonkwo")
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators"])
 def test_staff_signed_in_are_approved_at_once_under_their_name_and_verified(
     client, article, post_comment, group
 ):
-    member = staff("desk", group, "Dev", "Ranganathan")
+    member = staff_member("desk", group, first_name="Dev", last_name="Ranganathan")
     client.force_login(member)
     form_page = client.get(article.get_absolute_url()).content.decode()
     assert "published at once as <strong>Dev Ranganathan</strong>" in form_page
@@ -85,14 +76,8 @@ def test_other_names_are_not_taken_for_staff(article, post_comment, mara):
     assert skeleton("Ｍａｒａ") == skeleton("mara") == "mara"
 
 
-@pytest.fixture
-def moderators(client):
-    client.force_login(staff("mo", "Moderators"))
-    return client
-
-
 def test_one_click_blocks_the_email_ip_or_a_linked_domain_with_the_comment_as_origin(
-    moderators, article, post_comment
+    moderator_client, article, post_comment
 ):
     spam = CommentFactory(
         article=article,
@@ -101,7 +86,7 @@ def test_one_click_blocks_the_email_ip_or_a_linked_domain_with_the_comment_as_or
         url="https://www.cheap-pills.example/",
         body="Buy now at https://deals.example/offer and www.more-deals.example",
     )
-    page = moderators.get(f"{QUEUE}{spam.pk}/change/").content.decode()
+    page = moderator_client.get(f"{QUEUE}{spam.pk}/change/").content.decode()
     for label in (
         "Block e-mail seller@pills.example",
         "Block IP address 198.51.100.9",
@@ -112,7 +97,7 @@ def test_one_click_blocks_the_email_ip_or_a_linked_domain_with_the_comment_as_or
         assert label in page
     change = f"{QUEUE}{spam.pk}/change/"
     for value in ("blocked_email", "blocked_ip", "blocked_domain:deals.example"):
-        moderators.post(change, {"_block": value, "body": spam.body, **INLINE})
+        moderator_client.post(change, {"_block": value, "body": spam.body, **INLINE})
     rules = {(r.kind, r.value): r for r in ModerationRule.objects.all()}
     assert set(rules) == {
         ("blocked_email", "seller@pills.example"),
@@ -120,16 +105,18 @@ def test_one_click_blocks_the_email_ip_or_a_linked_domain_with_the_comment_as_or
         ("blocked_domain", "deals.example"),
     }
     assert all(rule.origin == spam for rule in rules.values())
-    again = moderators.post(
+    again = moderator_client.post(
         change, {"_block": "blocked_ip", "body": spam.body, **INLINE}, follow=True
     )
     assert "Already blocked" in again.content.decode()
     assert "IP address 198.51.100.9: blocked" in again.content.decode()
     # A domain the comment does not link to cannot be slipped in.
-    moderators.post(change, {"_block": "blocked_domain:bbc.co.uk", "body": spam.body, **INLINE})
+    moderator_client.post(
+        change, {"_block": "blocked_domain:bbc.co.uk", "body": spam.body, **INLINE}
+    )
     assert not ModerationRule.objects.filter(value="bbc.co.uk").exists()
 
-    moderators.logout()
+    moderator_client.logout()
     post_comment(article, comment="Fresh offer: https://shop.deals.example/x", email="new@x.org")
     assert Comment.objects.latest("pk").status == Comment.Status.SPAM
 
@@ -141,7 +128,7 @@ def test_editors_cannot_block(client, article, mara):
     assert not ModerationRule.objects.exists()
 
 
-def test_the_queue_shows_each_commenters_history_here(moderators, article):
+def test_the_queue_shows_each_commenters_history_here(moderator_client, article):
     for status in (
         Comment.Status.APPROVED,
         Comment.Status.APPROVED,
@@ -151,6 +138,6 @@ def test_the_queue_shows_each_commenters_history_here(moderators, article):
         CommentFactory(article=article, email="Regular@Example.org", status=status)
     CommentFactory(article=article, email="regular@example.org", status=Comment.Status.PENDING)
     CommentFactory(article=article, email="new@example.org", status=Comment.Status.PENDING)
-    html = moderators.get(f"{QUEUE}?status__exact=pending").content.decode()
+    html = moderator_client.get(f"{QUEUE}?status__exact=pending").content.decode()
     assert "2 approved · 1 rejected · 1 spam" in html
     assert "nothing decided yet" in html
