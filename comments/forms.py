@@ -7,12 +7,20 @@ from django.urls import reverse
 from newsportal.front_cache import is_personal
 from newsportal.plain_text import without_control_characters
 
-from . import conf, identity, session, spam, text, tokens
-from .models import Comment, CommentReport
-from .threads import reply_target
+from . import conf, identity, moderation, session, spam, text, tokens
+from .models import Comment, CommentReport, Mode
+from .threads import REPLIES_CLOSED, reply_target
 
 # What undecodable bytes become when Django decodes a request.
 INVALID_TEXT = "\ufffd"
+
+# The line under the form: what happens to a comment once posted, in each moderation mode.
+AFTER_POSTING_PRE = "Comments are read by a moderator before they appear."
+AFTER_POSTING_KNOWN = (
+    "A moderator reads your first comment before it appears; once one is approved, your next "
+    "comments from this browser appear at once."
+)
+NEVER_PUBLISHED = "Your email address is never published."
 
 
 class PostButton(Submit):
@@ -125,11 +133,23 @@ class CommentForm(forms.Form):
             Field("issued"),
             Div(Field("homepage"), css_class="hp-field", aria_hidden="true"),
             PostButton("post", "Post Comment"),
-            HTML(
-                '<p class="form-text mt-2">Comments are read by a moderator before they '
-                "appear. Your email address is never published.</p>"
-            ),
+            HTML(f'<p class="form-text mt-2">{self.moderation_note} {NEVER_PUBLISHED}</p>'),
         )
+
+    @property
+    def moderation_note(self) -> str:
+        """What happens to a comment once posted, as this article's moderation mode has it."""
+        if moderation.article_mode(self.article) == Mode.KNOWN:
+            return AFTER_POSTING_KNOWN
+        return AFTER_POSTING_PRE
+
+    def refuse(self, error: forms.ValidationError) -> None:
+        """Say why the comment was not posted, above the form, which keeps the reader's text as
+        sent. A refused token is replaced, so that pressing the button again works."""
+        self.is_valid()  # cleaned first: errors are added to a cleaned form
+        if getattr(error, "code", None) == "token":
+            self.renew_token()
+        self.add_error(None, error)
 
     @classmethod
     def for_article(cls, article, request, data=None) -> "CommentForm":
@@ -208,14 +228,7 @@ class CommentForm(forms.Form):
             self.data = self.data.copy()
             self.data["parent"] = ""
             # Said above the form, not beside the (hidden) field.
-            self.add_error(
-                None,
-                forms.ValidationError(
-                    "The comment you were replying to can no longer take replies. "
-                    "Your text is still here: post it as a new comment instead.",
-                    code="bad_parent",
-                ),
-            )
+            self.add_error(None, forms.ValidationError(REPLIES_CLOSED, code="bad_parent"))
         return self.reply_to
 
     def renew_token(self) -> None:

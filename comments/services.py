@@ -15,6 +15,7 @@ from .conf import setting
 from .models import Comment, CommentReport, HoldReason, ModerationDecision, ModerationRule
 from .tasks import schedule_moderator_notification
 from .text import link_hosts
+from .threads import REPLIES_CLOSED
 
 
 def comment_submit(
@@ -41,11 +42,7 @@ def comment_submit(
     if not moderation.comments_open(article):
         raise ValidationError("Comments are closed on this article.", code="closed")
     if parent is not None and (parent.article_id != article.pk or not parent.can_be_replied_to):
-        raise ValidationError(
-            "The comment you were replying to can no longer take replies. "
-            "Your text is still here: post it as a new comment instead.",
-            code="bad_parent",
-        )
+        raise ValidationError(REPLIES_CLOSED, code="bad_parent")
     staff = user if identity.is_staff_commenter(user) else None
     if staff is not None:
         name = identity.display_name(staff)

@@ -120,6 +120,13 @@ def page_of(comment: Comment, *, own_ids, order: str = Order.DEFAULT) -> int:
     return roots.filter(before).count() // setting("COMMENTS_PER_PAGE") + 1
 
 
+# Said when a reply's comment is gone or closed to replies, by the form and the service alike.
+REPLIES_CLOSED = (
+    "The comment you were replying to can no longer take replies. "
+    "Your text is still here: post it as a new comment instead."
+)
+
+
 def reply_target(article: Article, raw_id) -> Comment | None:
     """The comment a reader may answer, named by an id from a form or a URL: approved, on this
     article, and not too deep. Every reader-facing lookup of one comment goes through here, so a

@@ -33,6 +33,10 @@ RATE_LIMITED = (
 )
 
 
+# Announced to a screen reader (and shown) once the page's script has posted the comment.
+POSTED = "Your comment was posted."
+AWAITING = "Your comment was posted and is awaiting moderation."
+
 FOREIGN_ORIGIN = (
     "This comment was sent from another site, or your browser did not say where from, so we "
     "did not post it. Your text is still here: send it from this page."
@@ -72,38 +76,60 @@ def form_token(request):
 @csrf_exempt
 @require_POST
 def post_comment(request, article_id):
+    """The form checked, then the origin, the reader's pace, the service's rules; a comment
+    stored is remembered for its author, a refused one comes back with the text as typed."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     form = CommentForm.for_article(article, request, data=request.POST)
     if not _from_this_site(request):
-        form.is_valid()  # so the page shows the reader's text as sent
-        form.add_error(None, ValidationError(FOREIGN_ORIGIN, "origin"))
+        form.refuse(ValidationError(FOREIGN_ORIGIN, "origin"))
         return _failure(request, article, form, status=403)
     if form.is_bot:
         # Dropped silently: the bot sees what a person would, and learns nothing.
         return _success(request, article, comment=None)
     if not form.is_valid():
-        if form.sent_again is not None:
+        if form.sent_again is not None:  # the button pressed twice: the first press's comment
             return _accepted(request, article, form, form.sent_again)
         return _failure(request, article, form)
+    try:
+        comment = _submit(request, article, form)
+    except ValidationError as refused:
+        form.refuse(refused)
+        return _failure(request, article, form)
+    return _accepted(request, article, form, comment)
+
+
+def _submit(request, article, form) -> Comment:
+    """The attempt counted against the reader's address, then, in a savepoint, the comment
+    stored and its token spent: one write transaction (on SQLite, one wait for the write lock).
+    A refused comment (ValidationError) rolls back its savepoint; the counted attempt stays."""
     ip_address = spam.client_ip(request)
-    # One write transaction for the whole post (on SQLite, one wait for the write lock): the
-    # attempt counted, then, in a savepoint, the token spent and the comment stored. A refused
-    # comment rolls back its savepoint; the counted attempt stays.
-    refused = None
     with transaction.atomic():
         if wait := spam.rate_limit_wait(ip_address):
             refused = ValidationError(RATE_LIMITED, "rate", {"seconds": wait})
         else:
             try:
-                comment = _store_comment(request, article, form, ip_address)
+                with transaction.atomic():
+                    comment = comment_submit(
+                        article=article,
+                        parent=form.cleaned_data["parent"],
+                        name=form.cleaned_data["name"],
+                        email=form.cleaned_data["email"],
+                        url=form.cleaned_data["url"],
+                        body=form.cleaned_data["comment"],
+                        ip_address=ip_address,
+                        user_agent=request.headers.get("User-Agent", ""),
+                        author_comment_ids=session.own_comment_ids(request),
+                        fill_seconds=tokens.fill_seconds(form.cleaned_data["issued"]),
+                        user=request.user,
+                    )
+                    if not tokens.spend_token(form.cleaned_data["issued"], comment):
+                        raise ValidationError(tokens.SPENT, "token")
+                    if form.cleaned_data.get("notify_replies"):
+                        replies.subscribe(comment)
+                    return comment
             except ValidationError as error:
                 refused = error
-    if refused is not None:
-        if getattr(refused, "code", None) == "token":
-            form.renew_token()
-        form.add_error(None, refused)
-        return _failure(request, article, form)
-    return _accepted(request, article, form, comment)
+    raise refused
 
 
 def _accepted(request, article, form, comment):
@@ -117,29 +143,6 @@ def _accepted(request, article, form, comment):
     return response
 
 
-def _store_comment(request, article, form, ip_address):
-    """The comment stored and the token spent on it, both or neither (ValidationError)."""
-    with transaction.atomic():
-        comment = comment_submit(
-            article=article,
-            parent=form.cleaned_data["parent"],
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            url=form.cleaned_data["url"],
-            body=form.cleaned_data["comment"],
-            ip_address=ip_address,
-            user_agent=request.headers.get("User-Agent", ""),
-            author_comment_ids=session.own_comment_ids(request),
-            fill_seconds=tokens.fill_seconds(form.cleaned_data["issued"]),
-            user=request.user,
-        )
-        if not tokens.spend_token(form.cleaned_data["issued"], comment):
-            raise ValidationError(tokens.SPENT, "token")
-        if form.cleaned_data.get("notify_replies"):
-            replies.subscribe(comment)
-        return comment
-
-
 def _success(request, article, *, comment):
     if comment is None:
         target = f"{article.get_absolute_url()}#comments"
@@ -148,6 +151,8 @@ def _success(request, article, *, comment):
         query = f"?comments={page}" if page > 1 else ""
         target = f"{article.get_absolute_url()}{query}#comment-{comment.pk}"
     if _wants_json(request):
+        # A bot's dropped comment is announced as a person's would be, in pre-moderation.
+        message = POSTED if comment and comment.status == Comment.Status.APPROVED else AWAITING
         html = ""
         if comment is not None:
             html = render_to_string(
@@ -159,7 +164,7 @@ def _success(request, article, *, comment):
                 },
                 request=request,
             )
-        return JsonResponse({"ok": True, "html": html, "url": target})
+        return JsonResponse({"ok": True, "html": html, "url": target, "message": message})
     return HttpResponseRedirect(target)
 
 

@@ -191,7 +191,7 @@
       button.disabled = false;
       setReply(null);
       if (reply.html) insertComment(reply.html, parentId);
-      announce("Your comment was posted and is awaiting moderation.");
+      announce(reply.message);
       return;
     }
     respond.querySelector("[data-form-wrap]").outerHTML = reply.html;

@@ -153,6 +153,29 @@ def test_known_authors_are_approved_at_once_in_known_mode(client, article, post_
     assert "Regular again" in page(Client(), article)
 
 
+def test_the_form_says_what_happens_to_a_comment_in_each_mode(client, article, post_comment):
+    """Pre-moderation promises a moderator's reading; "known" mode says that a regular's
+    comments appear at once, and the page's script announces an approved comment as posted,
+    not as waiting."""
+    assert "Comments are read by a moderator before they appear." in page(client, article)
+    ArticleCommentPolicy.objects.create(article=article, mode=Mode.KNOWN)
+    html = page(Client(), article)
+    assert "Comments are read by a moderator before they appear." not in html
+    assert "once one is approved, your next comments from this browser appear at once" in html
+
+    fetch = {"X-Requested-With": "fetch"}
+    first = post_comment(article, comment="New here", email="regular@example.org", headers=fetch)
+    assert first.json()["message"] == "Your comment was posted and is awaiting moderation."
+    comment_moderate(
+        comment=Comment.objects.get(body="New here"), to_status=Comment.Status.APPROVED
+    )
+    again = post_comment(
+        article, comment="Regular again", email="regular@example.org", headers=fetch
+    )
+    assert again.json()["message"] == "Your comment was posted."
+    assert "awaiting moderation" not in again.json()["html"]
+
+
 @pytest.mark.parametrize("typed", ["regular@example.org", "REGULAR@example.ORG"])
 def test_a_known_email_typed_in_another_browser_is_not_known(article, post_comment, typed):
     """Typing a regular's e-mail (in any case, under any name) does not skip moderation."""
