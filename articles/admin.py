@@ -18,9 +18,8 @@ from reversion.models import Version
 from newsportal.params import whole_number
 
 from . import services
-from .diffs import inline_diff
+from .diffs import version_changes
 from .forms import ArticleAdminForm
-from .html import body_text
 from .models import Article, Author, Byline, Image, RelatedLink, Section, Tag
 from .pages import Page
 from .querysets import STATES
@@ -266,31 +265,13 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("Pick two saved versions of this article to compare.") from None
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
-        changes = []
-        for field in Article._meta.get_fields():
-            if not getattr(field, "concrete", False) or field.name in {"edit_version", "id"}:
-                continue
-            before = older.field_dict.get(field.attname, older.field_dict.get(field.name))
-            after = newer.field_dict.get(field.attname, newer.field_dict.get(field.name))
-            if before == after:
-                continue
-            if field.name == "body":
-                before, after = body_text(before or ""), body_text(after or "")
-            changes.append(
-                {
-                    "label": str(field.verbose_name).capitalize(),
-                    "before": before,
-                    "after": after,
-                    "diff": inline_diff(str(before or ""), str(after or "")),
-                }
-            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": article,
             "older": older,
             "newer": newer,
-            "changes": changes,
+            "changes": version_changes(older, newer),
             "title": f"Compare versions of “{article}”",
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)

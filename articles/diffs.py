@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .html import body_text
+from .models import Article
 
 TEXT_FIELDS = {"headline", "standfirst", "body", "correction"}
 
@@ -55,6 +56,30 @@ def field_changes(saved, submitted: dict, field_names) -> list[dict]:
                 "theirs": theirs,
                 "yours": yours,
                 "diff": inline_diff(theirs, yours) if name in TEXT_FIELDS else None,
+            }
+        )
+    return changes
+
+
+def version_changes(older, newer) -> list[dict]:
+    """[{label, before, after, diff}]: every field of the article that differs between two
+    saved versions (django-reversion's), the body compared as its text."""
+    changes = []
+    for field in Article._meta.get_fields():
+        if not getattr(field, "concrete", False) or field.name in {"edit_version", "id"}:
+            continue
+        before = older.field_dict.get(field.attname, older.field_dict.get(field.name))
+        after = newer.field_dict.get(field.attname, newer.field_dict.get(field.name))
+        if before == after:
+            continue
+        if field.name == "body":
+            before, after = body_text(before or ""), body_text(after or "")
+        changes.append(
+            {
+                "label": str(field.verbose_name).capitalize(),
+                "before": before,
+                "after": after,
+                "diff": inline_diff(str(before or ""), str(after or "")),
             }
         )
     return changes

@@ -1,4 +1,5 @@
-"""The sitemap index (/sitemap.xml) and its sitemaps: home, sections, and articles in pages.
+"""The sitemap index (/sitemap.xml) and its sitemaps: home, sections, and articles in pages;
+and the Google News sitemap beside them.
 
 The sitemaps protocol allows 50,000 addresses a file and Django's sitemap view serves the first
 page of each sitemap only, so an archive larger than one page needs the index to be found at
@@ -6,10 +7,17 @@ all (#8). Article pages are read like the site's own lists (see ArchivePaginator
 index's "last modified" is asked of the database, not computed by loading every article.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 
+from .conf import NEWS_SITEMAP_DAYS
 from .models import Article, Section
 from .pagination import ArchivePaginator
 
@@ -56,3 +64,29 @@ class HomeSitemap(Sitemap):
 
 
 SITEMAPS = {"home": HomeSitemap, "sections": SectionSitemap, "articles": ArticleSitemap}
+
+
+def news_sitemap(request):
+    """Google News sitemap: the articles of the last two days only.
+
+    A view of its own, not a Sitemap in SITEMAPS: it is not in the index, has no pages, and
+    each entry carries the news: elements Django's sitemap template has no place for.
+    https://developers.google.com/search/docs/crawling-indexing/sitemaps/news-sitemap
+    """
+    now = timezone.now()
+    articles = (
+        Article.objects.published(now=now)
+        .filter(published_at__gte=now - timedelta(days=NEWS_SITEMAP_DAYS))
+        .newest_first()
+        .only("slug", "headline", "published_at")[:1000]
+    )
+    return render(
+        request,
+        "articles/sitemap_news.xml",
+        {
+            "articles": articles,
+            "publication_name": settings.SITE_NAME,
+            "language": (get_language() or "en").split("-")[0],
+        },
+        content_type="application/xml; charset=utf-8",
+    )

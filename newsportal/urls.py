@@ -5,10 +5,9 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
-from articles.news_sitemap import news_sitemap, robots_txt
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS, news_sitemap
 from articles.views import static_page
 
 from .front_cache import shown_as
@@ -43,7 +42,17 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("robots.txt", require_safe(shown_as("robots")(robots_txt)), name="robots_txt"),
+    path(
+        "robots.txt",
+        require_safe(
+            shown_as("robots")(
+                TemplateView.as_view(
+                    template_name="robots.txt", content_type="text/plain; charset=utf-8"
+                )
+            )
+        ),
+        name="robots_txt",
+    ),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path(
         "favicon.ico",

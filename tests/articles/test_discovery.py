@@ -128,7 +128,9 @@ def test_news_sitemap_holds_the_last_two_days_only(client):
 
 
 def test_robots_txt_points_at_sitemaps(client):
-    body = client.get("/robots.txt").content.decode()
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Sitemap: http://testserver/sitemap-news.xml" in body
 
