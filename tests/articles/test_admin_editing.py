@@ -4,35 +4,15 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
 from tests.admin_forms import article_form
-from tests.factories import ArticleFactory, CommentFactory, SectionFactory
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory, staff_member, superuser
 
 pytestmark = pytest.mark.django_db
-
-
-def make_editor(username="ed"):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.org", "pw", is_staff=True, first_name=username.title()
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def change_url(article):
@@ -115,7 +95,7 @@ def test_admin_links_to_view_on_site_or_preview(editor_client):
 
 
 def test_admin_index_shows_drafts_scheduled_and_pending(client):
-    admin = get_user_model().objects.create_superuser("root", "r@example.org", "pw")
+    admin = superuser("root")
     client.force_login(admin)
     ArticleFactory.create_batch(2, status=Article.Status.DRAFT)
     ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
@@ -147,7 +127,7 @@ def test_a_second_editor_cannot_silently_overwrite_the_first(client, editor):
     article = ArticleFactory(headline="Bridge opens", standfirst="The old summary.")
     first, second = Client(), Client()
     first.force_login(editor)
-    second.force_login(make_editor("bo"))
+    second.force_login(staff_member("bo", "Editors", first_name="Bo"))
     first_form = article_form(first, change_url(article))
     second_form = article_form(second, change_url(article))
 
@@ -258,9 +238,7 @@ def test_a_name_of_control_characters_only_is_refused_with_a_message(model):
     """Control characters are dropped before the checks, so a name of nothing but them is
     "required", not stored as "" (and a second one is not a unique-constraint 500)."""
     browser = Client(raise_request_exception=False)
-    browser.force_login(
-        get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
-    )
+    browser.force_login(superuser("chief"))
     for attempt in range(2):
         response = browser.post(
             f"/admin/articles/{model}/add/", {"name": "\x01\x0b", "slug": f"s{attempt}"}

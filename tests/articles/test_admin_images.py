@@ -2,7 +2,6 @@ import io
 from pathlib import PurePosixPath
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
@@ -19,13 +18,6 @@ from tests.articles.crafted_pictures import (
 from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(user)
-    return client
 
 
 def _post(client, content, name):

@@ -11,6 +11,7 @@ from tests.factories import (
     RelatedLinkFactory,
     SectionFactory,
     TagFactory,
+    superuser,
 )
 
 pytestmark = pytest.mark.django_db
@@ -147,14 +148,12 @@ def query_counts(client, pages: dict[str, str]) -> dict[str, int]:
 def test_no_page_runs_more_queries_when_the_archive_grows_fourfold(client, monkeypatch):
     """Every list, feed, sitemap, search, deep page and the moderation queue, measured on a
     generated archive and again after it grew: the same queries (#8)."""
-    from django.contrib.auth import get_user_model
-
     from articles.generate import generate_articles
     from articles.sitemaps import ArticleSitemap
     from comments.generate import generate_comments
 
     monkeypatch.setattr(ArticleSitemap, "limit", 5)
-    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org"))
+    client.force_login(superuser("chief"))
     generate_articles(count=60, seed=1)
     generate_comments(count=400, seed=1)
     small = query_counts(client, pages_of_the_archive())
