@@ -1,4 +1,5 @@
 from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -148,6 +149,24 @@ class SpamLikelihoodFilter(admin.SimpleListFilter):
             "none": Q(spam_likelihood__isnull=True),
         }
         return queryset.filter(bands[self.value()]) if self.value() in bands else queryset
+
+
+@dataclass(frozen=True)
+class ModerationMove:
+    """A moderation button on a comment's page and the key that presses it (the keyboard hint
+    and admin-moderation.js read both from the button)."""
+
+    status: str
+    key: str
+    label: str
+
+
+MODERATION_MOVES = [
+    ModerationMove(Comment.Status.APPROVED, "a", "Approve"),
+    ModerationMove(Comment.Status.REJECTED, "r", "Reject"),
+    ModerationMove(Comment.Status.SPAM, "s", "Spam"),
+    ModerationMove(Comment.Status.PENDING, "p", "Back to pending"),
+]
 
 
 # What the queue shows of readers' reports: why.
@@ -636,6 +655,9 @@ class CommentAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_moderate"] = self.has_moderate_permission(request)
         if obj is not None:
+            context["moderation_moves"] = [
+                move for move in MODERATION_MOVES if move.status != obj.status
+            ]
             choices = services.block_choices(obj)
             blocked = set(
                 ModerationRule.objects.filter(

@@ -1,15 +1,14 @@
-/* One-key moderation on a comment's admin page: A approve, R reject, S spam, P back to pending.
-   Keys typed into a field are left alone. */
+/* One-key moderation on a comment's admin page: each moderation button names its key
+   (data-key, from comments/admin.py's MODERATION_MOVES). Keys typed into a field are left alone. */
 (() => {
   "use strict";
-  const keys = { a: "approved", r: "rejected", s: "spam", p: "pending" };
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     if (target.closest("input, textarea, select, [contenteditable]")) return;
-    const status = keys[event.key.toLowerCase()];
-    if (!status) return;
-    const button = document.querySelector(`button[name="_moderate"][value="${status}"]`);
+    const key = event.key.toLowerCase();
+    const button = [...document.querySelectorAll('button[name="_moderate"][data-key]')]
+      .find((candidate) => candidate.dataset.key === key);
     if (!button) return;
     event.preventDefault();
     button.click();
