@@ -35,25 +35,9 @@ class ArticleAdminForm(forms.ModelForm):
     started_from_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
-        model = Article
-        fields = [
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "section",
-            "tags",
-            "featured_image",
-            "status",
-            "published_at",
-            "is_lead",
-            "updated_at",
-            "correction",
-            "source_name",
-            "source_url",
-            "source_author",
-            "source_is_canonical",
-        ]
+        # No model or fields here: ModelAdmin.get_form makes the form for Article with the
+        # fields of ArticleAdmin.fieldsets, the one list of what an editor edits (a Meta.fields
+        # would be ignored there, and only repeat it).
         widgets = {
             "body": AdminProseEditorWidget(
                 config={"extensions": BODY_EDITOR_EXTENSIONS}, preset="configurable"
