@@ -18,6 +18,8 @@ from tests.factories import (
     CommentFactory,
     ImageFactory,
     TagFactory,
+    staff_member,
+    superuser,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,13 +100,10 @@ def client_for(role):
     browser = Client()
     if role == "anonymous":
         return browser
-    user_model = get_user_model()
     if role == "superuser":
-        user = user_model.objects.create_superuser(role, f"{role}@example.org", "pw")
+        user = superuser(role)
     else:
-        user = user_model.objects.create_user(role, f"{role}@example.org", "pw", is_staff=True)
-        group = {"moderator": "Moderators", "editor": "Editors"}[role]
-        user.groups.add(Group.objects.get(name=group))
+        user = staff_member(role, {"moderator": "Moderators", "editor": "Editors"}[role])
     browser.force_login(user)
     return browser
 

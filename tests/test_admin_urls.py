@@ -8,7 +8,6 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLResolver
 from django.urls.resolvers import RegexPattern
@@ -16,7 +15,14 @@ from reversion import create_revision
 
 from articles.models import Article
 from comments.models import ModerationDecision, ModerationRule
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, ImageFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    ImageFactory,
+    TagFactory,
+    superuser,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +81,7 @@ def saved_ids():
 @pytest.fixture
 def superuser_client():
     browser = Client(raise_request_exception=False)
-    browser.force_login(get_user_model().objects.create_superuser("chief", "c@example.org", "pw"))
+    browser.force_login(superuser("chief"))
     return browser
 
 

@@ -4,7 +4,6 @@ exactly (and only after the change commits) when any of it changes."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from tests.factories import (
     CommentFactory,
     SectionFactory,
     TagFactory,
+    superuser,
 )
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_purging_a_cache_that_is_down_never_troubles_the_editor(settings, newsro
 
 def test_an_editors_save_in_the_admin_purges(newsroom, purged, django_capture_on_commit_callbacks):
     """The admin's own forms pass the same way (no service involved)."""
-    admin = get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
+    admin = superuser("chief")
     browser = Client()
     browser.force_login(admin)
     tag = newsroom["tag"]

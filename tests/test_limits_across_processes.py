@@ -2,13 +2,12 @@
 own memory and cache, count against one shared store."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from comments.models import Comment
 from comments.throttle import throttle_wait
 from tests.comments.conftest import aged_token, post_form
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, staff_member
 from tests.processes import in_worker_processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,7 +67,7 @@ def guess_passwords(count):
 
 def test_the_login_lockout_holds_across_worker_processes():
     """Guesses spread over three workers still add up to a lockout."""
-    get_user_model().objects.create_user("editor", password="right-password", is_staff=True)
+    staff_member("editor", "Editors", password="right-password")
     in_worker_processes(f"{__name__}.guess_passwords", [(2,)] * WORKERS)
     response = Client(REMOTE_ADDR="203.0.113.77").post(
         "/admin/login/", {"username": "editor", "password": "right-password"}

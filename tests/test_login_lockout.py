@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
+
+from tests.factories import staff_member, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,8 @@ LOGIN = "/admin/login/?next=/admin/"
 
 @pytest.fixture
 def editor(db):
-    return get_user_model().objects.create_user(
-        "editor", "editor@example.org", "the-right-password", is_staff=True
-    )
+    """An editor made as the shared `editor` fixture is, with a password these tests type."""
+    return staff_member("editor", "Editors", password="the-right-password")
 
 
 def log_in(username, password, address="192.0.2.10"):
@@ -80,7 +80,7 @@ def test_a_superuser_unlocks_from_the_admin(editor):
         log_in("editor", f"wrong-{n}")
     assert log_in("editor", "the-right-password").status_code == 429
     boss = Client()
-    boss.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "pw"))
+    boss.force_login(superuser("boss"))
     attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
     response = boss.post(
         "/admin/axes/accessattempt/",

@@ -7,7 +7,6 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import reverse
@@ -16,7 +15,7 @@ from comments import replies
 from comments.models import Comment, CommentReport, ReplySubscription
 from newsportal.errors import BYTES_NOT_UTF8, CHARSET_NOT_UTF8
 from tests.comments.conftest import aged_token
-from tests.factories import ArticleFactory, CommentFactory, SectionFactory
+from tests.factories import ArticleFactory, CommentFactory, SectionFactory, superuser
 from tests.test_http_methods import ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +94,7 @@ def post_endpoints(client):
         f"/comments/replies/confirm/{replies.confirm_token(subscription)}/",
     ]
     assert len(public) == 5  # and the unsubscribe and report forms
-    user = get_user_model().objects.create_superuser("chief", "chief@example.org", "x")
-    client.force_login(user)
+    client.force_login(superuser("chief"))
     add_forms = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
         for model in admin.site._registry
