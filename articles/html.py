@@ -3,6 +3,7 @@
 from html.parser import HTMLParser
 
 import nh3
+from django.utils.html import escape
 
 # The allow-list matches what the admin editor can produce: structure, emphasis, links, quotes,
 # lists and figures. Anything else (script, style, event handlers, javascript: URLs) is dropped.
@@ -83,6 +84,4 @@ def body_text(html: str) -> str:
 
 def paragraphs_to_html(paragraphs: list[str]) -> str:
     """Plain-text paragraphs as escaped HTML paragraphs."""
-    from django.utils.html import escape
-
     return "\n".join(f"<p>{escape(text)}</p>" for text in paragraphs if text.strip())

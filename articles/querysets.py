@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+# models.py imports this module for Article's manager, so the methods needing another model
+# (Section, Byline, RelatedLink) import it when called: at the top it would be a cycle.
+
 # The states an editor sees (the admin's filter and list column, the preview banner): each is
 # read by a method below (drafts, scheduled, published).
 STATES = {"draft": "Draft", "scheduled": "Scheduled", "published": "Published"}
