@@ -101,6 +101,8 @@ def next_publication_time():
     """When the next scheduled article goes live, asked of the database once per change of
     schedule rather than once per page: scheduling, publishing or withdrawing an article purges
     "latest", and the answer is kept no longer than until that moment."""
+    # Imported here: articles.models (through articles.pages) and fragments (through
+    # page_cache) import this module.
     from articles.models import Article
 
     from .fragments import cached_by_keys
@@ -153,7 +155,7 @@ def purges_together():
 
 
 def purge_now(keys: list[str]) -> None:
-    from .page_cache import new_versions
+    from .page_cache import new_versions  # page_cache imports this module
 
     new_versions(keys)
     if settings.FRONT_CACHE_PURGE_URLS:

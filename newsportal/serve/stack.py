@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import environ
+
 from newsportal.serve import vcl
 from newsportal.serve.environment import (
     BASE_DIR,
@@ -265,8 +267,6 @@ def _interrupt(signal_number, frame):
 
 def main(argv: list[str] | None = None) -> int:
     # The settings read .env too; read it here first so the stack decides with the same values.
-    import environ
-
     if (BASE_DIR / ".env").exists():
         environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
     options = parse_options(argv)
