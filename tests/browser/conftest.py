@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 from playwright.sync_api import Page, sync_playwright
 
+from tests.factories import STAFF_PASSWORD
+
 # Playwright's sync API runs an asyncio event loop in this thread; without this Django refuses
 # ORM calls from the tests ("You cannot call this from an async context").
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -135,39 +137,11 @@ def open_tab(browser, **options):
     context.close()
 
 
-# The role groups' permissions, as the data migrations grant them.
-ROLE_MIGRATIONS = {
-    "Editors": [
-        "articles.migrations.0003_editors_group",
-        "comments.migrations.0003_editors_set_comment_mode",
-    ],
-    "Moderators": ["comments.migrations.0002_moderators_group"],
-}
-STAFF_PASSWORD = "a-Strong-staff-pass-123"
-
-
-def staff_member(username: str, role: str):
-    """A staff user in a role's group. Live-server tests flush the database, which removes what
-    the data migrations made, so the group is made again from the same permission lists."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from newsportal.roles import grant_group_permissions
-
-    for module in ROLE_MIGRATIONS[role]:
-        grant_group_permissions(apps, role, import_module(module).PERMISSIONS)
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.org", STAFF_PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 def log_in(tab, site: str, user) -> None:
-    """Log a staff member in through the admin's own login form."""
+    """Log a staff member in through the admin's own login form: `user` is one of the shared
+    fixtures (`editor`, `moderator` in tests/conftest.py) or made by tests.factories, whose
+    accounts all have STAFF_PASSWORD. (The fixtures work here too: after a live server's flush,
+    `staff_member` makes the role's group again.)"""
     from playwright.sync_api import expect
 
     tab.goto(f"{site}/admin/login/")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article
 from comments.models import Comment
-from tests.browser.conftest import log_in, open_tab, staff_member
+from tests.browser.conftest import log_in, open_tab
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.browser
@@ -77,12 +77,6 @@ def second_no_js_page(browser):
 def moderator_page(browser):
     """The moderator's own browser, for the admin."""
     yield from open_tab(browser)
-
-
-@pytest.fixture
-def moderator(transactional_db):
-    """A staff member in the Moderators group."""
-    return staff_member("moderator", "Moderators")
 
 
 def _seed_article() -> Article:

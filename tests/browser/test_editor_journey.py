@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from articles.demo.loader import SEED_SLUG
 from articles.models import Article, Image
-from tests.browser.conftest import log_in, open_tab, staff_member
+from tests.browser.conftest import log_in, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +53,6 @@ OVERFLOW_JS = """
 def reader_page(browser):
     """An anonymous reader's browser, with cookies of its own."""
     yield from open_tab(browser)
-
-
-@pytest.fixture
-def editor(transactional_db):
-    """A staff member in the Editors group."""
-    return staff_member("editor", "Editors")
 
 
 def _jpeg(width=1200, height=675) -> bytes:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.conftest import log_in, open_tab, staff_member
+from tests.browser.conftest import log_in, open_tab
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def moderator_page(browser):
 
 
 def test_a_moderator_picks_a_comment_and_readers_see_it_first(
-    live_server, page, moderator_page, screenshot
+    live_server, page, moderator_page, moderator, screenshot
 ):
     article = ArticleFactory(headline="Harbour wall repaired")
     start = timezone.now() - timedelta(hours=5)
@@ -37,7 +37,7 @@ def test_a_moderator_picks_a_comment_and_readers_see_it_first(
         Comment.objects.filter(pk=comment.pk).update(created_at=start + timedelta(hours=number))
     pick = Comment.objects.get(name="Ben")
 
-    log_in(moderator_page, live_server.url, staff_member("moderator", "Moderators"))
+    log_in(moderator_page, live_server.url, moderator)
     moderator_page.goto(f"{live_server.url}/admin/comments/comment/{pick.pk}/change/")
     moderator_page.get_by_role("button", name="Make it an editors' pick").click()
     expect(moderator_page.locator(".messagelist")).to_contain_text("is now an editors' pick")

@@ -3,18 +3,20 @@
 import pytest
 
 from comments.models import Comment
-from tests.browser.conftest import log_in, staff_member
+from tests.browser.conftest import log_in
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.browser
 
 
-def test_one_key_approves_and_opens_the_next_pending_comment(page, live_server, screenshot):
+def test_one_key_approves_and_opens_the_next_pending_comment(
+    page, live_server, moderator, screenshot
+):
     """A approves the comment on screen and goes on to the next one; keys in a field type."""
     article = ArticleFactory()
     older = CommentFactory(article=article, status=Comment.Status.PENDING, body="Older pending")
     newer = CommentFactory(article=article, status=Comment.Status.PENDING, body="Newer pending")
-    log_in(page, live_server.url, staff_member("keys", "Moderators"))
+    log_in(page, live_server.url, moderator)
 
     page.goto(f"{live_server.url}/admin/comments/comment/{newer.pk}/change/")
     note = page.locator("input[name=moderation_note]")

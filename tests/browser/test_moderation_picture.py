@@ -8,13 +8,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.conftest import log_in, staff_member
+from tests.browser.conftest import log_in
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_queue_opens_on_the_last_30_days(live_server, page, screenshot):
+def test_the_queue_opens_on_the_last_30_days(live_server, page, moderator, screenshot):
     article = ArticleFactory()
     outcomes = [Comment.Status.APPROVED] * 3 + [
         Comment.Status.SPAM,
@@ -27,7 +27,7 @@ def test_the_queue_opens_on_the_last_30_days(live_server, page, screenshot):
             Comment.objects.filter(pk=comment.pk).update(
                 created_at=timezone.now() - timedelta(days=days_ago, minutes=number)
             )
-    log_in(page, live_server.url, staff_member("moderator", "Moderators"))
+    log_in(page, live_server.url, moderator)
     page.goto(f"{live_server.url}/admin/comments/comment/")
     picture = page.get_by_role("region", name="The last 30 days")
     expect(picture).to_contain_text("Comments received")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment, CommentReport
-from tests.browser.conftest import log_in, open_tab, staff_member
+from tests.browser.conftest import log_in, open_tab
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ def moderator_page(browser):
 
 
 def test_readers_report_a_comment_and_the_moderator_sees_it(
-    live_server, page, no_js_page, moderator_page, screenshot
+    live_server, page, no_js_page, moderator_page, moderator, screenshot
 ):
     article = ArticleFactory(headline="Harbour wall repaired")
     rude = CommentFactory(
@@ -57,7 +57,7 @@ def test_readers_report_a_comment_and_the_moderator_sees_it(
     expect(no_js_page.get_by_role("alert")).to_contain_text("You have already reported")
     assert CommentReport.objects.filter(comment=rude).count() == 1
 
-    log_in(moderator_page, live_server.url, staff_member("moderator", "Moderators"))
+    log_in(moderator_page, live_server.url, moderator)
     moderator_page.goto(f"{live_server.url}/admin/comments/comment/")
     moderator_page.get_by_role("link", name="Reported 1").click()
     rows = moderator_page.locator("#result_list tbody tr")

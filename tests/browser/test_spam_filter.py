@@ -9,26 +9,15 @@ from playwright.sync_api import expect
 
 from comments import learning
 from comments.models import Comment
-from comments.services import comment_moderate, comment_submit
-from tests.browser.conftest import log_in, staff_member
-from tests.comments.spam_corpus import corpus, reader_comment, spam_comment
+from comments.services import comment_moderate
+from tests.browser.conftest import log_in
+from tests.comments.spam_corpus import corpus, reader_comment, spam_comment, submit
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def submit(article, sample):
-    return comment_submit(
-        article=article,
-        name=sample.name,
-        email=sample.email,
-        url=sample.url,
-        body=sample.body,
-        fill_seconds=sample.fill_seconds,
-    )
-
-
-def test_the_queue_shows_the_filters_guess_and_why(live_server, page, screenshot):
+def test_the_queue_shows_the_filters_guess_and_why(live_server, page, moderator, screenshot):
     article = ArticleFactory(headline="Harbour wall repaired")
     with override_settings(COMMENTS_SPAM_HOLD_LIKELIHOOD=1.1, COMMENTS_SPAM_LIKELIHOOD=1.1):
         for sample in corpus(120, seed=1):
@@ -39,7 +28,7 @@ def test_the_queue_shows_the_filters_guess_and_why(live_server, page, screenshot
     reader = submit(article, reader_comment(random.Random(4)))
     assert pitch.status == reader.status == Comment.Status.PENDING
 
-    log_in(page, live_server.url, staff_member("moderator", "Moderators"))
+    log_in(page, live_server.url, moderator)
     page.goto(f"{live_server.url}/admin/comments/comment/?status__exact=pending")
     expect(page.locator(".spam-filter-line")).to_contain_text("learned from")
     page.get_by_role("link", name="Most likely spam first").click()

@@ -23,7 +23,6 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
@@ -36,7 +35,7 @@ from comments import services
 from comments.models import Comment
 from comments.session import OWN_COMMENTS_KEY
 from tests import hostile_tally
-from tests.browser.conftest import STAFF_PASSWORD, log_in, open_tab
+from tests.browser.conftest import log_in, open_tab
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -44,6 +43,7 @@ from tests.factories import (
     SectionFactory,
     TagFactory,
     jpeg_bytes,
+    superuser,
 )
 from tests.hostile_html import XML_ELEMENTS
 
@@ -625,13 +625,11 @@ def _check_xml(tab, scene: Scene, url: str) -> None:
 def test_no_payload_runs_or_becomes_markup_in_the_admin(live_server, admin_tab, scene):
     """Editors and moderators see every payload as text in the article and comment lists, the
     moderation queue, and the article and comment forms."""
-    superuser = get_user_model().objects.create_superuser(
-        "chief", "chief@example.org", STAFF_PASSWORD
-    )
+    chief = superuser("chief")
     _watch(admin_tab, scene)
     _count_placements(scene, "admin")
     site = live_server.url
-    log_in(admin_tab, site, superuser)
+    log_in(admin_tab, site, chief)
     pages = [
         "/admin/",
         "/admin/articles/article/",
