@@ -61,13 +61,11 @@ def child(path: str, upload_name: str) -> None:
     from django.conf import settings
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
     from articles.models import Image
+    from tests.benchmarks.harness import throwaway_database
 
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         content = Path(path).read_bytes()
         upload = SimpleUploadedFile(upload_name, content, content_type="application/octet-stream")
         image = Image(file=upload, alt_text="Benchmark", caption="", credit="")
@@ -91,8 +89,6 @@ def child(path: str, upload_name: str) -> None:
             "outcome": outcome,
         }
         print(json.dumps(report))
-    finally:
-        teardown_databases(databases, verbosity=0)
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 

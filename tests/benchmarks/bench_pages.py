@@ -17,20 +17,15 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from tests.benchmarks.harness import throwaway_database  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
 
 
 def main() -> None:
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         from articles.demo.loader import SEED_SLUG, load_demo
         from articles.models import Article
         from tests.factories import CommentFactory
@@ -67,8 +62,6 @@ def main() -> None:
         print(
             f"({REQUESTS} requests per page, {connection.vendor}, Python {sys.version.split()[0]})"
         )
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -26,12 +26,9 @@ from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from tests.benchmarks.harness import throwaway_database  # noqa: E402
 
 PENDING = "pending"
 TARGET_MS = 20  # p50, page-cache miss: deep pagination, search, feed, moderation queue (#8)
@@ -50,9 +47,7 @@ def main() -> None:
     database = settings.DATABASES["default"]
     if options.keep:
         database["TEST"]["NAME"] = f"test_newsportal_scale_{options.articles}_{options.comments}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=options.keep)
-    try:
+    with throwaway_database(keep=options.keep):
         generate(options.articles, options.comments)
         pages = bench_pages(options)
         client = Client()
@@ -79,11 +74,6 @@ def main() -> None:
         if options.explain:
             for name, url in missed:
                 explain_page(name, url)
-    finally:
-        if options.keep:
-            print(f"Kept database {connection.settings_dict['NAME']}.")
-        else:
-            teardown_databases(databases, verbosity=0)
 
 
 def generate(articles: int, comments: int) -> None:

@@ -25,14 +25,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsportal.settings_test")
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    override_settings,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
+from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
+
+from tests.benchmarks.harness import throwaway_database  # noqa: E402
 
 
 def median_ms(samples: list[float]) -> float:
@@ -44,34 +40,23 @@ def main(argv=None) -> None:
     parser.add_argument("--decisions", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=200)
     arguments = parser.parse_args(argv)
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         run(arguments.decisions, arguments.rounds)
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 def run(decisions: int, rounds: int) -> None:
     from comments import learning
     from comments.models import Comment
-    from comments.services import comment_moderate, comment_submit
+    from comments.services import comment_moderate
     from tests.comments.conftest import aged_token, post_form
-    from tests.comments.spam_corpus import corpus
+    from tests.comments.spam_corpus import corpus, submit
     from tests.factories import ArticleFactory
 
     article = ArticleFactory()
     started = time.perf_counter()
     with override_settings(COMMENTS_SPAM_HOLD_LIKELIHOOD=1.1, COMMENTS_SPAM_LIKELIHOOD=1.1):
         for sample in corpus(decisions, seed=3):
-            comment = comment_submit(
-                article=article,
-                name=sample.name,
-                email=sample.email,
-                url=sample.url,
-                body=sample.body,
-                fill_seconds=sample.fill_seconds,
-            )
+            comment = submit(article, sample)
             comment_moderate(
                 comment=comment,
                 to_status=Comment.Status.SPAM if sample.is_spam else Comment.Status.APPROVED,

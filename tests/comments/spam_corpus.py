@@ -8,6 +8,8 @@ spam has no link at all, and some readers type fast.
 import random
 from dataclasses import dataclass
 
+from comments.services import comment_submit
+
 NEWS_WORDS = (
     "council harbour barrier flood tide pumps residents night engineers report water storm "
     "road bridge school market river coast warning minister budget vote election housing rent "
@@ -140,3 +142,16 @@ def corpus(size: int, *, spam_share: float = 0.4, seed: int = 11) -> list[Labell
     return [
         spam_comment(rng) if rng.random() < spam_share else reader_comment(rng) for _ in range(size)
     ]
+
+
+def submit(article, sample: LabelledComment, **extra):
+    """`sample` posted on `article` through the service, as the comment form would post it."""
+    return comment_submit(
+        article=article,
+        name=sample.name,
+        email=sample.email,
+        url=sample.url,
+        body=sample.body,
+        fill_seconds=sample.fill_seconds,
+        **extra,
+    )

@@ -11,23 +11,11 @@ from django.test import Client
 
 from comments import learning
 from comments.models import ArticleCommentPolicy, Comment, HoldReason, Mode, SpamSignal
-from comments.services import comment_moderate, comment_submit, decision_undo
-from tests.comments.spam_corpus import corpus, reader_comment, spam_comment
+from comments.services import comment_moderate, decision_undo
+from tests.comments.spam_corpus import corpus, reader_comment, spam_comment, submit
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(article, sample, **extra):
-    return comment_submit(
-        article=article,
-        name=sample.name,
-        email=sample.email,
-        url=sample.url,
-        body=sample.body,
-        fill_seconds=sample.fill_seconds,
-        **extra,
-    )
 
 
 def decide(comment, is_spam: bool):
