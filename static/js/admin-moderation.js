@@ -1,5 +1,5 @@
 /* One-key moderation on a comment's admin page: each moderation button names its key
-   (data-key, from comments/admin.py's MODERATION_MOVES). Keys typed into a field are left alone. */
+   (data-key, from MODERATION_MOVES in comments/admin/queue.py). Keys typed into a field are left alone. */
 (() => {
   "use strict";
   document.addEventListener("keydown", (event) => {
