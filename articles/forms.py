@@ -1,9 +1,11 @@
 """The editors' article form: rich-text body, and a guard against overwriting a colleague."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextInputWidget
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .diffs import field_changes
+from .meta import DESCRIPTION_LIMIT, HEADLINE_LIMIT
 from .models import Article
 
 # What the body editor offers; the model's sanitiser (articles/html.py) enforces the same set.
@@ -38,11 +40,25 @@ class ArticleAdminForm(forms.ModelForm):
         # No model or fields here: ModelAdmin.get_form makes the form for Article with the
         # fields of ArticleAdmin.fieldsets, the one list of what an editor edits (a Meta.fields
         # would be ignored there, and only repeat it).
+        # The editor's desk counts headline and standfirst against what search results and
+        # social cards show (static/js/admin-editors-desk.js).
         widgets = {
+            "headline": AdminTextInputWidget(
+                attrs={
+                    "data-char-limit": HEADLINE_LIMIT,
+                    "data-char-limit-note": "longer than search results and social cards show",
+                }
+            ),
+            "standfirst": forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    "data-char-limit": DESCRIPTION_LIMIT,
+                    "data-char-limit-note": "longer than social cards show",
+                }
+            ),
             "body": AdminProseEditorWidget(
                 config={"extensions": BODY_EDITOR_EXTENSIONS}, preset="configurable"
             ),
-            "standfirst": forms.Textarea(attrs={"rows": 3}),
             "correction": forms.Textarea(attrs={"rows": 2}),
         }
 
