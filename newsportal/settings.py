@@ -311,9 +311,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
-# Site policies that editors may tune; each app names and defaults its own in its conf module.
-# The environment may override the related-article count; its default stays in articles/conf.py.
+# Site policies that editors may tune; each app names and defaults its own in its conf module
+# (articles/conf.py, comments/conf.py). The environment may override these, and only where it
+# sets them: the defaults stay in the conf modules. COMMENTS_TRUSTED_PROXIES is a deployment
+# fact, not policy: how many reverse proxies append to X-Forwarded-For.
 if "ARTICLES_RELATED_COUNT" in env.ENVIRON:
     ARTICLES_RELATED_COUNT = env.int("ARTICLES_RELATED_COUNT")
-# Deployment fact, not policy: how many reverse proxies append to X-Forwarded-For.
-COMMENTS_TRUSTED_PROXIES = env.int("COMMENTS_TRUSTED_PROXIES", default=0)
+if "COMMENTS_TRUSTED_PROXIES" in env.ENVIRON:
+    COMMENTS_TRUSTED_PROXIES = env.int("COMMENTS_TRUSTED_PROXIES")
