@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from newsportal.plain_text import without_control_characters
 
 from . import html, images
-from .querysets import ArticleQuerySet, state_of
+from .querysets import STATES, ArticleQuerySet, state_of
 
 
 class TypedText(models.Model):
@@ -327,6 +327,16 @@ class Article(TypedText):
     def state(self) -> str:
         """Draft, Scheduled or Published, as the newsroom says it."""
         return state_of(self)
+
+    @property
+    def is_public(self) -> bool:
+        """Readers can see it now: the row published() would find."""
+        return self.state == STATES["published"]
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, with a time still to come: the row scheduled() would find."""
+        return self.state == STATES["scheduled"]
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:

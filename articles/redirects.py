@@ -73,7 +73,7 @@ class Redirect(models.Model):
     def target(self) -> str | None:
         """Where it leads now; None where that page is not public (an unpublished article)."""
         if self.article_id:
-            return self.article.get_absolute_url() if self.article.state == "Published" else None
+            return self.article.get_absolute_url() if self.article.is_public else None
         page = self.section or self.tag or self.author
         return page.get_absolute_url() if page else self.url or None
 

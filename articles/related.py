@@ -75,7 +75,7 @@ def _chosen_candidates(article: Article, *, exclude_ids: set[int], count: int) -
     def rank() -> list[Article]:
         return _ranked_candidates(article, exclude_ids=exclude_ids)[:count]
 
-    if article.state != "Published":  # a preview: its edits purge nothing
+    if not article.is_public:  # a preview: its edits purge nothing
         return rank()
     keys = ["latest", f"article-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tags.all())]
     return cached_by_keys(

@@ -80,7 +80,7 @@ def _published_article(slug: str) -> Article | None:
             load,
             lambda article: shared_max_age(),
         )
-        if kept is not None and kept.slug == slug and kept.state == "Published":
+        if kept is not None and kept.slug == slug and kept.is_public:
             return kept
     article = Article.objects.published().for_detail().filter(slug=slug).first()
     if article is not None and article_id != article.pk:

@@ -159,7 +159,7 @@ def _item(article: Article, comments: list[Comment]) -> str:
     if article.status != Article.Status.PUBLISHED:
         status = "draft"
     else:
-        status = "future" if article.state == "Scheduled" else "publish"
+        status = "future" if article.is_scheduled else "publish"
     local, gmt = _date(article.published_at)
     creator = article.byline_authors[0].slug if article.byline_authors else ""
     terms = [("category", article.section.slug, article.section.name)] + [

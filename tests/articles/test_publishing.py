@@ -74,6 +74,9 @@ def test_each_article_is_in_exactly_the_state_it_is_listed_under(admin_client):
         for state, headlines in expected.items():
             assert {article.headline for article in read[state]} == headlines, state
             assert {article.state for article in read[state]} == {STATES[state]}
+            assert {(a.is_public, a.is_scheduled) for a in read[state]} == {
+                (state == "published", state == "scheduled")
+            }
             listed = admin_client.get(f"/admin/articles/article/?state={state}").content.decode()
             shown = {h for h in ("Live", "Timed", "Unfinished", "Pulled") if f">{h}</a>" in listed}
             assert shown == headlines, state
