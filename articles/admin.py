@@ -120,6 +120,8 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The comments app extends this admin with its policy inline and comment counts, and registers
+# its subclass in this one's place (comments/admin/articles.py): articles knows nothing of it.
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
