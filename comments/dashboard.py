@@ -56,6 +56,10 @@ class Picture:
             for status, label, colour in SERIES
         ]
 
+    def totals_in_words(self) -> str:
+        """The totals as the chart's alt text reads them: "4 approved, 1 still pending, ..."."""
+        return ", ".join(f"{total} {label.lower()}" for _, label, _, total in self.totals())
+
     def bars(self) -> list[dict]:
         """Each day's stacked bar, as SVG rectangles."""
         tallest = max((day.total for day in self.days), default=0) or 1
