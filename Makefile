@@ -122,9 +122,13 @@ browser:
 	    exit 1; \
 	  fi; fi
 
+# Templates: djLint's rules (pyproject.toml, [tool.djlint]), and no line over 160 characters,
+# counted in characters (C.UTF-8), since Django's tags cannot be wrapped across lines (#12).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint --quiet
+	@! LC_ALL=C.UTF-8 grep -rnIE '.{161}' templates | cut -d: -f1,2 | sed 's/$$/: longer than 160 characters/' | grep .
 
 test: install browser varnish pg-client lint
 	$(PY) manage.py makemigrations --check --dry-run
