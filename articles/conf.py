@@ -13,6 +13,9 @@ DEFAULTS = {
     "ARTICLES_LATEST_COUNT": 5,
     "ARTICLES_PAGE_SIZE": 12,
     "ARTICLES_SECTION_BLOCK_SIZE": 4,
+    # The order of a live article's updates for a reader who has not chosen one (#13):
+    # "newest" (breaking news, the usual) or "oldest" (a match or a count read as a story).
+    "ARTICLES_LIVE_ORDER": "newest",
     # The stored original (the master renditions are cut from) is no wider than this:
     # renditions stop at 1600 px, and a camera's 8000 px would only cost memory and disk (#7).
     "ARTICLES_IMAGE_MASTER_MAX_WIDTH": 2560,

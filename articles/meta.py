@@ -5,9 +5,13 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.encoding import iri_to_uri
 
-from .models import Article
+from .live.coverage import update_title
+from .live.models import LiveUpdate
+from .models import Article, Image
 
 # What machines show of an article's words, which the editors' form counts against (#12):
 # Google's NewsArticle takes a headline of up to 110 characters (news_article_schema cuts it
@@ -38,10 +42,21 @@ def canonical_url(request, article: Article) -> str:
 
 
 def _image_urls(request, article: Article) -> list[str]:
-    image = article.featured_image
+    return _picture_urls(request, article.featured_image)
+
+
+def _picture_urls(request, image: Image | None) -> list[str]:
     if not image:
         return []
     return [absolute_url(request, image.url_for_width(1200))]
+
+
+def opening_words(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The opening words of `text` that fit in `limit` characters, "…" marking a cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def news_article_schema(request, article: Article) -> dict:
@@ -83,6 +98,78 @@ def news_article_schema(request, article: Article) -> dict:
     if article.source:
         data["isBasedOn"] = article.source.as_schema()
     return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
+def live_blog_posting_schema(request, article: Article, updates: list[LiveUpdate]) -> dict:
+    """schema.org LiveBlogPosting (https://schema.org/LiveBlogPosting) for a live article: the
+    NewsArticle's data, the coverage's start and end, and the updates the page shows. A draft or
+    scheduled update is left out even if a caller passes one."""
+    data = news_article_schema(request, article)
+    data["@type"] = "LiveBlogPosting"
+    if article.published_at:
+        data["coverageStartTime"] = article.published_at.isoformat()
+    if not article.live_now and article.live_ended_at:
+        data["coverageEndTime"] = article.live_ended_at.isoformat()
+    entries = [_blog_posting(request, update) for update in updates if update.is_public]
+    if entries:
+        data["liveBlogUpdate"] = entries
+    return data
+
+
+def _blog_posting(request, update: LiveUpdate) -> dict:
+    """One update as a schema.org BlogPosting, for a LiveBlogPosting's liveBlogUpdate."""
+    data = {
+        "@type": "BlogPosting",
+        "headline": update_title(update)[:HEADLINE_LIMIT],
+        "articleBody": update.body_text,
+        "datePublished": update.published_at.isoformat(),
+        "dateModified": (update.edited_at or update.published_at).isoformat(),
+        "url": absolute_url(request, update.get_absolute_url()),
+    }
+    if update.byline:
+        data["author"] = {"@type": "Person", "name": update.byline}
+    if images := _picture_urls(request, update.image):
+        data["image"] = images
+    return data
+
+
+def update_title_for_sharing(update: LiveUpdate) -> str:
+    """An update's title on a social card: its headline, or the article's and the update's time."""
+    if update.headline:
+        return update.headline
+    time = format_date(timezone.localtime(update.published_at), "H:i, j M")
+    return f"{update.article.headline}: update at {time}"
+
+
+def live_update_social_meta(request, update: LiveUpdate) -> list[tuple[str, str, str]]:
+    """The social card of an update's permalink: the article's card with the update's own
+    title, opening words, address and (if it has one) picture, so that a shared update is
+    shown as itself."""
+    own = {
+        "og:title": update_title_for_sharing(update),
+        "twitter:title": update_title_for_sharing(update),
+        "og:description": opening_words(update.body_text),
+        "twitter:description": opening_words(update.body_text),
+        "og:url": absolute_url(request, update.get_absolute_url()),
+    }
+    tags = [
+        (attribute, name, own.get(name, content))
+        for attribute, name, content in social_meta(request, update.article)
+    ]
+    if images := _picture_urls(request, update.image):
+        picture = {
+            "twitter:card": "summary_large_image",
+            "og:image": images[0],
+            "og:image:alt": update.image.alt_text,
+            "twitter:image": images[0],
+            "twitter:image:alt": update.image.alt_text,
+        }
+        tags = [tag for tag in tags if tag[1] not in picture]
+        tags += [
+            ("name" if name.startswith("twitter:") else "property", name, content)
+            for name, content in picture.items()
+        ]
+    return tags
 
 
 def social_meta(request, article: Article) -> list[tuple[str, str, str]]:

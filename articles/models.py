@@ -272,6 +272,20 @@ class Article(TypedText):
     )
     correction = models.TextField("correction note", blank=True)
 
+    # Live coverage (#13): updates posted under the article, newest first, reach readers
+    # without a reload; ending it keeps them and says the coverage has ended.
+    is_live = models.BooleanField(
+        "live coverage",
+        default=False,
+        help_text="Post timestamped updates under the article; readers see them arrive.",
+    )
+    live_ended_at = models.DateTimeField(
+        "live coverage ended",
+        null=True,
+        blank=True,
+        help_text="Set to end the coverage: readers see “This live coverage has ended”.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     # Raised by every save; an editor's form carries the number it started from, so a save
@@ -332,6 +346,11 @@ class Article(TypedText):
     def is_public(self) -> bool:
         """Readers can see it now: the row published() would find."""
         return self.state == STATES["published"]
+
+    @property
+    def live_now(self) -> bool:
+        """Live coverage that has not ended: readers watch for new updates."""
+        return self.is_live and (self.live_ended_at is None or self.live_ended_at > timezone.now())
 
     @property
     def is_scheduled(self) -> bool:
@@ -424,6 +443,7 @@ class RelatedLink(TypedText):
 
 
 # Kept beside the code that uses them (#10); imported here so that Django finds them.
+from .live.models import LiveUpdate  # noqa: E402, F401
 from .pages import Page  # noqa: E402, F401
 from .redirects import Redirect  # noqa: E402, F401
 from .wordpress.models import WordPressOrigin  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from newsportal.front_cache import purge
 
+from .live.models import LiveUpdate
 from .models import Article, Author, Byline, Image, RelatedLink, Section, Tag
 
 # What an article was before this save, for the pages it leaves (old section, old URL...).
@@ -31,7 +32,9 @@ def _is_live(article: Article) -> bool:
 def remember_article_before(sender, instance: Article, raw=False, **kwargs):
     if raw or not instance.pk:
         return
-    before = Article.objects.filter(pk=instance.pk).values("status", "published_at", "section_id")
+    before = Article.objects.filter(pk=instance.pk).values(
+        "status", "published_at", "section_id", "is_live"
+    )
     setattr(instance, _BEFORE, before.first())
 
 
@@ -44,6 +47,8 @@ def article_saved(sender, instance: Article, created=False, raw=False, **kwargs)
     if not (was_live or _is_live(instance)):
         return  # a draft's edit changes no public page (its preview is never cached)
     keys = {f"article-{instance.pk}", "feeds", "sitemap"}
+    if instance.is_live or (before and before["is_live"]):
+        keys.add(f"live-{instance.pk}")  # the coverage's endpoint says whether it has ended
     listing_changed = (
         created
         or before is None
@@ -113,3 +118,12 @@ def image_changed(sender, instance: Image, raw=False, created=False, **kwargs):
         return
     shown_by = Article.objects.filter(featured_image=instance).values_list("pk", flat=True)
     purge({f"article-{pk}" for pk in shown_by})
+
+
+@receiver([post_save, post_delete], sender=LiveUpdate)
+def live_update_changed(sender, instance: LiveUpdate, raw=False, **kwargs):
+    """A live update posted, changed or deleted: the coverage's page, its polling endpoint and
+    feed (`live-<id>`), and every list that shows the article with its latest update."""
+    if raw:
+        return
+    purge({f"live-{instance.article_id}", f"article-{instance.article_id}"})

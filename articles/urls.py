@@ -4,6 +4,8 @@ from django.views.decorators.http import require_safe
 from newsportal.front_cache import shown_as
 
 from . import feeds, views
+from .live import feeds as live_feeds
+from .live import views as live_views
 
 # Feeds list the newest articles: any publication or edit purges them ("feeds"; "latest").
 feed = shown_as("latest", "feeds")
@@ -31,6 +33,28 @@ register_converter(UnicodeSlugConverter, "unicode_slug")
 urlpatterns = [
     path("", require_safe(views.home), name="home"),
     path("news/<unicode_slug:slug>/", require_safe(views.article_detail), name="detail"),
+    # Live coverage (#13): an update's permalink, and the coverage's own feeds (keyed by the
+    # feed itself, live-<id>: a new update changes them, a new article does not).
+    path(
+        "news/<unicode_slug:slug>/updates/<int:update_id>/",
+        require_safe(views.live_update),
+        name="live_update",
+    ),
+    path(
+        "news/<unicode_slug:slug>/live/rss/",
+        require_safe(live_feeds.LiveUpdatesFeed()),
+        name="live_rss",
+    ),
+    path(
+        "news/<unicode_slug:slug>/live/atom/",
+        require_safe(live_feeds.LiveUpdatesAtomFeed()),
+        name="live_atom",
+    ),
+    path(
+        "live/<int:article_id>/updates.json",
+        require_safe(live_views.live_updates),
+        name="live_updates",
+    ),
     path("section/<unicode_slug:slug>/", require_safe(views.section), name="section"),
     path(
         "section/<unicode_slug:slug>/rss/",

@@ -7,10 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from newsportal.fragments import cache_get_quietly, cache_set_quietly, cached_by_keys
-from newsportal.front_cache import shared_max_age, show
+from newsportal.front_cache import shared_max_age, show, show_until
 
 from . import meta
 from .conf import setting
+from .live.coverage import live_coverage
 from .models import Article, Author, Page, Section, Tag
 from .pagination import ArchivePaginator
 from .related import related_items
@@ -113,21 +114,54 @@ def article_detail(request, slug):
             raise Http404("No published article here.")
         article = get_object_or_404(Article.objects.for_detail(), slug=slug)
         preview = True
+    return _article_page(request, article, preview=preview)
+
+
+def live_update(request, slug, update_id):
+    """An update's permalink (#13): its live article's page, at the page of the coverage that
+    holds it, marked, with the update's own social card and address."""
+    article = _published_article(slug)
+    if article is None or not article.is_live:
+        raise Http404("No live coverage here.")
+    update = article.live_updates.public().filter(pk=update_id).select_related("image").first()
+    if update is None:
+        raise Http404("No such update in this coverage.")
+    update.article = article
+    return _article_page(request, article, focus=update)
+
+
+def _article_page(request, article, *, preview=False, focus=None):
+    """An article's page; a live article's with its coverage (at `focus`, for a permalink)."""
     others = [other for other in _latest_links() if other.pk != article.pk]
     latest = others[: setting("ARTICLES_LATEST_COUNT")]
     related = related_items(article)
+    coverage = live_coverage(request, article, focus=focus) if article.is_live else None
     if not preview:
         show(request, "latest", "sections", f"article-{article.pk}")
         show(request, *(f"tag-{tag.pk}" for tag in article.tags.all()))
         show(request, *(f"author-{author.pk}" for author in article.byline_authors))
         show_articles(request, [*(item.article for item in related), *latest])
+        if coverage:
+            show(request, f"live-{article.pk}")
+            show_until(request, coverage.changes_at)
+    if focus:
+        canonical = meta.absolute_url(request, focus.get_absolute_url())
+        social = meta.live_update_social_meta(request, focus)
+    else:
+        canonical = meta.canonical_url(request, article)
+        social = meta.social_meta(request, article)
+    if coverage:
+        schema = meta.live_blog_posting_schema(request, article, coverage.updates)
+    else:
+        schema = meta.news_article_schema(request, article)
     context = {
         "article": article,
         "related": related,
         "latest": latest,
-        "canonical_url": meta.canonical_url(request, article),
-        "schema": meta.news_article_schema(request, article),
-        "social_meta": meta.social_meta(request, article),
+        "canonical_url": canonical,
+        "schema": schema,
+        "social_meta": social,
+        "coverage": coverage,
         "current_section_slug": article.section.slug,
         "preview": preview,
     }

@@ -40,6 +40,20 @@ def show(request, *keys: str) -> None:
         getattr(request, KEYS_ATTRIBUTE).update(keys)
 
 
+# When the response to a request changes by itself (a scheduled live update goes public).
+EXPIRES_ATTRIBUTE = "front_cache_expires"
+
+
+def show_until(request, moment) -> None:
+    """Say that the response to `request` changes by itself at `moment` (None: never), as a
+    scheduled update does when its time comes: no cache keeps it past then."""
+    if moment is None:
+        return
+    earliest = getattr(request, EXPIRES_ATTRIBUTE, None)
+    if earliest is None or moment < earliest:
+        setattr(request, EXPIRES_ATTRIBUTE, moment)
+
+
 def shown_as(*keys: str):
     """A view decorator for pages whose keys are fixed: feeds, sitemaps, robots.txt."""
 
@@ -80,8 +94,11 @@ class FrontCacheMiddleware:
             response["Vary"] = ", ".join(vary)
         elif "Vary" in response:
             del response["Vary"]
+        lifetime = shared_max_age()
+        if (expires := getattr(request, EXPIRES_ATTRIBUTE, None)) is not None:
+            lifetime = min(lifetime, max(1, int((expires - timezone.now()).total_seconds()) + 1))
         response["Cache-Control"] = (
-            f"public, max-age=0, s-maxage={shared_max_age()}, "
+            f"public, max-age=0, s-maxage={lifetime}, "
             f"stale-while-revalidate={settings.FRONT_CACHE_STALE_SECONDS}"
         )
         response[settings.FRONT_CACHE_KEY_HEADER] = " ".join(sorted(keys))

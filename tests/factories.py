@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from articles.live.models import LiveUpdate
 from articles.models import Article, Author, Byline, Image, RelatedLink, Section, Tag
 from newsportal.staff import staff_member_create
 
@@ -94,6 +95,21 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+class LiveUpdateFactory(factory.django.DjangoModelFactory):
+    """A published update of a live article, a minute old; posted through no service (tests of
+    the services and pages post their own)."""
+
+    class Meta:
+        model = LiveUpdate
+
+    article = factory.SubFactory(ArticleFactory, is_live=True)
+    headline = ""
+    body = factory.Sequence(lambda n: f"<p>Update number {n} from the scene.</p>")
+    byline = "Staff reporter"
+    status = LiveUpdate.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+
+
 class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "comments.Comment"
@@ -118,6 +134,7 @@ ROLE_MIGRATIONS = {
         "articles.migrations.0003_editors_group",
         "articles.migrations.0012_editors_redirects",
         "articles.migrations.0016_editors_pages",
+        "articles.migrations.0020_editors_live_updates",
         "comments.migrations.0003_editors_set_comment_mode",
     ],
     "Moderators": ["comments.migrations.0002_moderators_group"],

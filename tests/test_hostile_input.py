@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from articles import html as article_html
 from articles.diffs import inline_diff
+from articles.live.models import LiveUpdate
 from articles.models import Article, Author, Byline, Image, Page, RelatedLink, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.templatetags.articles import json_ld
@@ -455,7 +456,8 @@ def test_a_reply_never_reveals_a_hidden_comment(scene, browser, target, spelling
 
 # --- every public URL: query parameters, path segments, cookies ---------------------------
 
-KNOWN_PARAMETERS = ["page", "comments", "replyto", "q", "p"]  # p: a sitemap's page
+# p: a sitemap's page; updates, updates_order: a live article's page of updates and its order.
+KNOWN_PARAMETERS = ["page", "comments", "replyto", "q", "p", "updates", "updates_order"]
 
 
 def _public_routes(resolver=None, prefix=""):
@@ -489,11 +491,17 @@ def public_pages(scene):
     Byline.objects.create(article=article, author=author)
     article.tags.add(tag)
     probe = default_storage.save("hostile/probe.txt", ContentFile(b"A file the site serves."))
+    live = ArticleFactory(headline="Storm live", is_live=True)
+    live_update = LiveUpdate.objects.create(article=live, body="<p>The harbour is closed.</p>")
     subscription = ReplySubscription.objects.create(
         comment_id=scene.comment_ids["approved"], email="known@example.org"
     )
     arguments = {
         "articles:detail": {"slug": article.slug},
+        "articles:live_update": {"slug": live.slug, "update_id": str(live_update.pk)},
+        "articles:live_rss": {"slug": live.slug},
+        "articles:live_atom": {"slug": live.slug},
+        "articles:live_updates": {"article_id": str(live.pk)},
         "articles:section": {"slug": article.section.slug},
         "articles:section_rss": {"slug": article.section.slug},
         "articles:section_atom": {"slug": article.section.slug},

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver
 
+from articles.live.models import LiveUpdate
 from articles.pages import Page
 from comments import replies
 from comments.models import ReplySubscription
@@ -49,6 +50,22 @@ ROUTES = {
     ),
     "": (lambda site: "/", READER),
     "news/<unicode_slug:slug>/": (lambda site: site["article"].get_absolute_url(), READER),
+    "news/<unicode_slug:slug>/updates/<int:update_id>/": (
+        lambda site: site["live_update"].get_absolute_url(),
+        READER,
+    ),
+    "news/<unicode_slug:slug>/live/rss/": (
+        lambda site: f"/news/{site['live_update'].article.slug}/live/rss/",
+        READER,
+    ),
+    "news/<unicode_slug:slug>/live/atom/": (
+        lambda site: f"/news/{site['live_update'].article.slug}/live/atom/",
+        READER,
+    ),
+    "live/<int:article_id>/updates.json": (
+        lambda site: f"/live/{site['live_update'].article_id}/updates.json",
+        READER,
+    ),
     "section/<unicode_slug:slug>/": (
         lambda site: site["article"].section.get_absolute_url(),
         READER,
@@ -86,7 +103,8 @@ def public_routes(patterns=None, prefix=""):
 
 @pytest.fixture
 def site():
-    """A published article with a tag and an author, and an uploaded file."""
+    """A published article with a tag and an author, a live one with an update, and an
+    uploaded file."""
     author = AuthorFactory()
     tag = TagFactory()
     article = ArticleFactory(tags=[tag], authors=[author])
@@ -100,6 +118,9 @@ def site():
         "page": Page.objects.create(title="About us", path="/about/"),
         "comment": (comment := CommentFactory(article=article, status="approved")),
         "subscription": ReplySubscription.objects.create(comment=comment, email="a@example.org"),
+        "live_update": LiveUpdate.objects.create(
+            article=ArticleFactory(is_live=True), body="<p>The harbour is closed.</p>"
+        ),
     }
     media_file.unlink()
 

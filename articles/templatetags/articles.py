@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.html import sanitise_body
+from articles.live.coverage import update_title
 from articles.models import Article
 from newsportal.fragments import cached_parts
 
@@ -89,6 +90,12 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def live_update_title(update):
+    """A live update's headline, or its opening words when it has none."""
+    return update_title(update)
 
 
 @register.filter
