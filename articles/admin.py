@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
@@ -8,7 +7,6 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
@@ -19,7 +17,8 @@ from newsportal.params import whole_number
 
 from . import services
 from .diffs import version_changes
-from .forms import ArticleAdminForm
+from .forms import EDITOR_CSP, ArticleAdminForm
+from .live.admin import LiveCoverageAdminMixin
 from .models import Article, Author, Byline, Image, RelatedLink, Section, Tag
 from .pages import Page
 from .querysets import STATES
@@ -97,11 +96,6 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "related links (editors' picks, in order; the rest is filled in)"
 
 
-# The body editor (Tiptap) injects its own <style> element; only the article form allows that.
-# Scripts stay as strict as everywhere else.
-EDITOR_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
-
-
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -123,17 +117,17 @@ class StateFilter(admin.SimpleListFilter):
 # The comments app extends this admin with its policy inline and comment counts, and registers
 # its subclass in this one's place (comments/admin/articles.py): articles knows nothing of it.
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(LiveCoverageAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "state_column", "published_at"]
-    list_filter = [StateFilter, "section", "tags", "is_lead"]
+    list_filter = [StateFilter, "section", "tags", "is_lead", "is_live"]
     search_fields = ["headline", "standfirst", "body_text"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags", "featured_image"]
     inlines = [BylineInline, RelatedLinkInline]
     list_select_related = ["section"]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "end_live_selected"]
     save_on_top = True
     object_history_template = "admin/articles/article/object_history.html"
     change_form_template = "admin/articles/article/change_form.html"
@@ -146,6 +140,15 @@ class ArticleAdmin(VersionAdmin):
                 "fields": ["status", "published_at", "is_lead", "updated_at", "correction"],
                 "description": "A publication time in the future schedules the article: it "
                 "appears by itself at that time.",
+            },
+        ),
+        (
+            "Live coverage",
+            {
+                "fields": ["is_live", "live_ended_at"],
+                "description": "A live article carries short, timestamped updates, posted on its "
+                "quick editor page (“Live updates”, above, once saved) and seen by readers as "
+                "they arrive.",
             },
         ),
         (

@@ -1,7 +1,9 @@
 """The editors' article form: rich-text body, and a guard against overwriting a colleague."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminTextInputWidget
+from django.utils.csp import CSP
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .diffs import field_changes
@@ -30,6 +32,10 @@ BODY_EDITOR_EXTENSIONS = {
     "History": True,
     "Menu": True,
 }
+
+# The body editor (Tiptap) injects its own <style> element; only the pages that show it (the
+# article form, live updates' forms) allow that. Scripts stay as strict as everywhere else.
+EDITOR_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 
 class ArticleAdminForm(forms.ModelForm):

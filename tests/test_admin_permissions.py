@@ -17,6 +17,7 @@ from tests.factories import (
     AuthorFactory,
     CommentFactory,
     ImageFactory,
+    LiveUpdateFactory,
     TagFactory,
     staff_member,
     superuser,
@@ -39,7 +40,7 @@ NEVER = {
     ("axes", "accessfailurelog", "add"),
 }
 # What each group may do with each model (besides the "never" set).
-ARTICLE_MODELS = {"article", "section", "tag", "author", "image", "redirect", "page"}
+ARTICLE_MODELS = {"article", "section", "tag", "author", "image", "redirect", "page", "liveupdate"}
 GRANTS = {
     "moderator": {
         ("comments", "comment"): {"changelist", "change", "history"},
@@ -62,6 +63,7 @@ def objects():
         ("articles", "image"): ImageFactory(),
         ("articles", "redirect"): Redirect.objects.create(old_path="/?p=1", article=article),
         ("articles", "page"): Page.objects.create(title="About us", path="/about/"),
+        ("articles", "liveupdate"): LiveUpdateFactory(),
         ("comments", "comment"): comment,
         ("comments", "moderationrule"): ModerationRule.objects.create(kind="held_word", value="x"),
         ("comments", "moderationdecision"): ModerationDecision.objects.create(
@@ -163,3 +165,29 @@ def test_permission_matrix_for_every_admin_action(role, url, action, kind, allow
     else:
         assert not changed
         assert response.status_code in (302, 403)  # anonymous → login; staff → forbidden
+
+
+# The pages the article admin adds for live coverage (#13): editors run it, no one else.
+LIVE_PAGES = [
+    ("get", "/admin/articles/article/{article}/live/"),
+    ("post", "/admin/articles/article/{article}/live/{update}/key-event/"),
+    ("post", "/admin/articles/article/{article}/live/{update}/publish/"),
+    ("post", "/admin/articles/article/{article}/live/{update}/delete/"),
+    ("post", "/admin/articles/article/{article}/live/end/"),
+]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "moderator", "editor", "superuser"])
+@pytest.mark.parametrize(("method", "url"), LIVE_PAGES)
+def test_permission_matrix_for_the_live_coverage_pages(role, method, url):
+    update = LiveUpdateFactory(status="draft")
+    url = url.format(article=update.article_id, update=update.pk)
+    response = getattr(client_for(role), method)(
+        url, {"key_event": "1"} if method == "post" else {}
+    )
+    if role == "anonymous":
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    elif role == "moderator":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == (200 if method == "get" else 302)

@@ -97,9 +97,11 @@ def requests_with(bad_id, saved_ids):
 
 
 def test_the_walk_reaches_the_views_this_project_adds():
-    """The walk below sees the compare, revision and undo views, so its verdict means something."""
+    """The walk below sees the compare, revision, undo and live coverage views, so its verdict
+    means something."""
     ours = {view.__name__ for template, view in admin_urls() if "{}" in template and is_ours(view)}
     assert {"compare_view", "revision_view", "undo_view"} <= ours
+    assert {"live_view", "live_key_event_view", "live_delete_view", "live_end_view"} <= ours
 
 
 @pytest.mark.parametrize("bad_id", BAD_IDS)
