@@ -56,7 +56,7 @@
   function button(className, onClick) {
     const element = document.createElement("button");
     element.type = "button";
-    element.className = `${className} btn btn-primary btn-sm`;
+    element.className = className;
     element.hidden = true;
     element.addEventListener("click", onClick);
     return element;
@@ -212,7 +212,7 @@
   // that nothing slides in above what the reader is reading.
   function takeNew(answer, listed) {
     const page = shown().map(placeOf);
-    const newestShown = page.reduce((a, b) => (later(b, a) ? b : a), null);
+    const newestShown = page.reduce((a, b) => (a === null || later(b, a) ? b : a), null);
     const fresh = answer.updates.filter(
       (update) =>
         !document.getElementById(`update-${update.id}`) &&
@@ -251,9 +251,12 @@
     announce(count ? told : "");
   }
 
-  // The reader asked for them at the top of the stream, where the button was: the updates take
-  // its place, the newest first, and focus moves to it (scrolling it into view if the button was
-  // kept on screen while the reader was further down). Nothing is scrolled away from under them.
+  // The reader asked to see them: they go to the top of the stream, the newest first, and the
+  // reader goes with them (focus on the newest). At the top of the page, where the button sits
+  // in the flow, they simply take its place and nothing scrolls. Further down, where the button
+  // follows the reader (.live-notices is sticky), keeping the reader's place would hide what
+  // they asked for above the screen, so the page scrolls up to the newest; what they were
+  // reading is where they left it, under the new updates.
   function showWaiting() {
     const elements = waiting.map((update) => fromHtml(update.html));
     waiting = [];
@@ -261,8 +264,11 @@
     announce("");
     if (!elements.length) return;
     stream.prepend(...elements);
-    elements[0].tabIndex = -1;
-    elements[0].focus();
+    const newest = elements[0];
+    newest.tabIndex = -1;
+    newest.focus({ preventScroll: true });
+    const box = newest.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight) newest.scrollIntoView({ block: "start" });
   }
 
   function apply(answer) {
@@ -298,10 +304,13 @@
     let body;
     try {
       // No cookies: the endpoint is the same for everyone, so even a logged-in editor's poll is
-      // answered by the front cache. The browser revalidates its copy (ETag, 304) by itself.
+      // answered by the front cache. "no-cache": the browser asks every time, with its copy's
+      // ETag (an unchanged answer is a bodiless 304); by default it would honour the answer's
+      // stale-while-revalidate and hand back the previous answer, a poll late.
       const response = await fetch(section.dataset.liveEndpoint, {
         headers: { Accept: "application/json" },
         credentials: "omit",
+        cache: "no-cache",
       });
       if (response.status === 404) return stop(); // no longer live coverage, or withdrawn
       if (!response.ok) throw new Error(`status ${response.status}`);
