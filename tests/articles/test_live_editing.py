@@ -57,6 +57,9 @@ def test_the_quick_page_posts_an_update_in_one_action(editor_client, live_articl
     """The form at the top of the page, sent as it is with a body typed in: the update is public,
     in the endpoint, signed by the editor, and the page says so."""
     html = page_text(editor_client.get(quick_url(live_article)))
+    # The body editor's import map is an inline script: without the request's nonce the strict
+    # CSP refuses it and the editor never starts (tests/browser/test_live_editor.py types in it).
+    assert '<script type="importmap" nonce="' in html
     data = form_values(html, "live-post-form")
     assert {"headline", "body", "image", "published_at"} <= set(data)
     data["body"] = ["<p>The sea wall has been breached at the promenade.</p>"]
