@@ -15,7 +15,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	  "$$path" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$path"; break; }; \
 	done)
 
-.PHONY: help install run serve test lint browser varnish migrate demo bench bench-pages bench-import bench-spam bench-tools clean css lighthouse backup restore pg-client soak
+.PHONY: help install run serve test lint browser varnish migrate demo bench bench-live bench-pages bench-import bench-spam bench-tools clean css lighthouse backup restore pg-client soak
 
 help:
 	@echo "Start here:"
@@ -34,6 +34,7 @@ help:
 	@echo "Figures (README, Benchmark), never part of make test:"
 	@echo "  make bench      the production stack under load (BENCH_SIZE=small: about a minute)"
 	@echo "  make bench-tools  wrk and nginx (the static ceiling) and Varnish, from Debian"
+	@echo "  make bench-live   2,000 readers watching live coverage through Varnish while an editor posts"
 	@echo "  make bench-pages  server time, queries and size of the reader pages; images"
 	@echo "  make bench-spam   what the spam filter adds to a comment POST and takes per decision"
 	@echo "  make bench-import a 10,000-post WordPress export imported on SQLite: time and memory"
@@ -146,6 +147,18 @@ BENCH_SIZE ?= full
 BENCH_PORT ?= 8100
 bench: install bench-tools
 	$(PY) -m tests.benchmarks.bench_stack --size $(BENCH_SIZE) --port $(BENCH_PORT)
+	$(PY) -m tests.benchmarks.bench_live --watchers $(LIVE_WATCHERS) --seconds $(LIVE_SECONDS) \
+	  --port $(BENCH_PORT)
+
+# Live coverage's watchers (#13): the make serve stack on BENCH_PORT and the next port, a crowd
+# of LIVE_WATCHERS readers polling a live article's endpoint every second while an editor posts
+# an update every 5 s for LIVE_SECONDS: application requests per update, and the delay from a
+# post's commit to each reader seeing it (p50, p99).
+LIVE_WATCHERS ?= 2000
+LIVE_SECONDS ?= 60
+bench-live: install varnish
+	$(PY) -m tests.benchmarks.bench_live --watchers $(LIVE_WATCHERS) --seconds $(LIVE_SECONDS) \
+	  --port $(BENCH_PORT)
 
 # The earlier in-process benches: server time, queries and size of the reader pages; images.
 bench-pages: install
