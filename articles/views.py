@@ -126,7 +126,6 @@ def live_update(request, slug, update_id):
     update = article.live_updates.public().filter(pk=update_id).select_related("image").first()
     if update is None:
         raise Http404("No such update in this coverage.")
-    update.article = article
     return _article_page(request, article, focus=update)
 
 

@@ -138,6 +138,8 @@ def live_coverage(request, article: Article, *, focus: LiveUpdate | None = None)
     `?updates_order=` (or the site) asks for; for a permalink, the page that holds `focus`."""
     now = timezone.now()
     order = read_order(request.GET.get(ORDER_PARAMETER))
+    # Read through the article's own manager, every update knows its article: a permalink
+    # (which names the article's slug) costs no query.
     public = article.live_updates.public(now=now)
     summary = public.aggregate(count=Count("pk"), latest=Max("published_at"))
     paginator = ArchivePaginator(_in_order(public, order).select_related("image"), UPDATES_PER_PAGE)
@@ -153,9 +155,6 @@ def live_coverage(request, article: Article, *, focus: LiveUpdate | None = None)
         .newest_first()
         .only("pk", "headline", "body_text", "published_at", "article_id")
     )
-    # Their permalinks name the article: it is this one, not a query per update.
-    for update in [*page.object_list, *key_events]:
-        update.article = article
     changes_at = article.live_updates.next_scheduled_time(now=now)
     if article.live_now and article.live_ended_at is not None:
         changes_at = min(filter(None, [changes_at, article.live_ended_at]))
