@@ -173,6 +173,24 @@ def test_a_background_tab_asks_nothing_and_catches_up_on_return(
     expect(page.locator(f"#update-{update.pk}")).to_contain_text("Power is back")
 
 
+def test_away_longer_than_the_endpoint_covers_offers_a_reload(page, live_server, coverage, editor):
+    """More updates than the endpoint carries: the gap cannot be filled in, so the page is offered
+    whole again rather than with a hole in it."""
+    article, _ = coverage
+    open_coverage(page, live_server, article.get_absolute_url())
+    page.evaluate(HIDE_TAB_JS, True)
+    for number in range(21):
+        post(article, editor, f"While you were away, {number}.")
+    page.evaluate(HIDE_TAB_JS, False)
+    reload = page.locator("button.live-reload")
+    expect(reload).to_have_text("Many updates since you left — reload")
+    expect(page.locator("button.live-new-updates")).to_be_hidden()
+    reload.click()
+    expect(page.locator("[data-live-stream] > .live-update").first).to_contain_text(
+        "While you were away, 20."
+    )
+
+
 def test_oldest_first_on_the_last_page_new_updates_join_the_end(
     page, live_server, coverage, editor
 ):
