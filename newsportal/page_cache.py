@@ -68,6 +68,24 @@ def new_versions(keys) -> None:
         logger.exception("Could not purge %s from the page cache", " ".join(keys))
 
 
+# How long a front cache may keep a page that a purge overtook (see _overtaken).
+OVERTAKEN_SECONDS = 1
+
+
+def _overtaken(response) -> None:
+    """A purge landed while this page was being made: it may show what the purge took away
+    (its data read just before the change committed), and it reaches the front cache after the
+    purge, which had nothing yet to remove. Kept for a second at most, so the next reader gets
+    a fresh one; not kept here at all (#13: two live updates posted at once left the second
+    unseen for up to ten minutes)."""
+    cache_control = response.get("Cache-Control", "")
+    if "s-maxage=" in cache_control:
+        kept = cache_control.split("s-maxage=")[1].split(",")[0]
+        response["Cache-Control"] = cache_control.replace(
+            f"s-maxage={kept}", f"s-maxage={min(int(kept), OVERTAKEN_SECONDS)}"
+        )
+
+
 class PageCacheMiddleware:
     """Serve a stored copy of a public page when its keys have not been purged since.
 
@@ -92,8 +110,11 @@ class PageCacheMiddleware:
             # pages stored from now on are answered in one read until the next purge.
             generation = self._start_generation()
         response = self.get_response(request)
-        if generation is not None and generation == self._generation():
-            self._store(request, response, generation)
+        if generation is not None:
+            if generation == self._generation():
+                self._store(request, response, generation)
+            else:
+                _overtaken(response)
         return response
 
     @staticmethod

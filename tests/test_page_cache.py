@@ -136,3 +136,27 @@ def test_a_hit_on_a_cache_that_never_saw_a_purge_is_one_read(monkeypatch):
     monkeypatch.setattr(page_cache, "key_versions", versions_read.append)
     assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
     assert versions_read == []
+
+
+def test_a_page_a_purge_overtook_is_kept_by_no_cache(monkeypatch):
+    """A page whose data was read just before a change committed, and whose purge landed while
+    it was being made, would reach the front cache after that purge and stay there stale: it
+    is stored nowhere and a front cache keeps it for a second at most."""
+    from articles import views
+    from newsportal.front_cache import purge_now
+
+    article = ArticleFactory()
+    render = views.render
+
+    def render_while_an_editor_publishes(*args, **kwargs):
+        purge_now([f"article-{article.pk}"])  # committed elsewhere, mid-render
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(views, "render", render_while_an_editor_publishes)
+    overtaken = Client().get(article.get_absolute_url())
+    assert "s-maxage=1," in overtaken["Cache-Control"]
+    monkeypatch.setattr(views, "render", render)
+    again = Client().get(article.get_absolute_url())
+    assert "X-Page-Cache" not in again
+    assert "s-maxage=600," in again["Cache-Control"]
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
