@@ -16,7 +16,7 @@ from articles.live.services import (
     live_update_edit,
     live_update_post,
 )
-from tests.factories import ArticleFactory, superuser
+from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,11 +34,6 @@ hidden => {
   document.dispatchEvent(new Event("visibilitychange"));
 }
 """
-
-
-@pytest.fixture
-def editor(db):
-    return superuser("live-desk")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.test import Client
 
 from comments.models import Comment, HoldReason
 from tests.comments.conftest import aged_token, post_form
+from tests.factories import LiveUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,21 @@ def test_a_posted_comment_waits_for_moderation_and_only_its_author_sees_it(
 
     stranger = Client().get(article.get_absolute_url()).content.decode()
     assert "First!" not in stranger
+
+
+def test_comments_work_on_live_coverage_as_on_every_article(client, article, post_comment):
+    """A live article (#13) takes comments under its updates, held and shown to their author
+    the same way; the coverage's page is still the article's page."""
+    article.is_live = True
+    article.save()
+    LiveUpdateFactory(article=article, body="<p>The wall is holding.</p>")
+    response = post_comment(article, comment="Stay safe, everyone.")
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    mine = client.get(article.get_absolute_url()).content.decode()
+    assert "The wall is holding." in mine
+    assert "Stay safe, everyone." in mine and "Your comment is awaiting moderation." in mine
+    assert "Stay safe, everyone." not in Client().get(article.get_absolute_url()).content.decode()
 
 
 def test_the_pending_comment_is_tied_to_the_session_not_a_guessable_id(article, post_comment):
