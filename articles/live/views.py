@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from newsportal.front_cache import show, show_until
 
 from ..models import Article
+from .coverage import update_title
 
 # The newest updates the polling endpoint carries: a reader who was away longer than it covers
 # is told to reload instead (`complete` is false).
@@ -38,6 +39,7 @@ def live_updates(request, article_id):
                     "edited": update.edited_at.isoformat() if update.edited_at else None,
                     "key_event": update.is_key_event,
                     "headline": update.headline,
+                    "title": update_title(update),
                     "url": update.get_absolute_url(),
                     "html": render_to_string("articles/live/update.html", {"update": update}),
                 }

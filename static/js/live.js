@@ -175,16 +175,12 @@
     return element.textContent.replace(/\s+/g, " ").trim();
   }
 
-  // <li data-update-id><a href="permalink"><time datetime>14:05</time> Headline</a></li>, as the
-  // page prints them (templates/articles/live/coverage.html); an update without a headline is
-  // named by its first twelve words (articles/live/coverage.py, update_title).
+  // <li data-update-id><a href="permalink"><time datetime>14:05</time> Title</a></li>, as the
+  // page prints them (templates/articles/live/coverage.html); the endpoint names the update as
+  // the page does (articles/live/coverage.py, update_title).
   function keyEventLabel(update) {
-    const element = fromHtml(update.html);
-    const { iso, clock } = clockOf(element);
-    const body = element.querySelector(".live-update-body");
-    const paragraphs = body ? [...body.children].map((child) => child.textContent) : [];
-    const opening = paragraphs.join(" ").split(/\s+/).filter(Boolean);
-    const name = update.headline || opening.slice(0, 12).join(" ") + (opening.length > 12 ? "…" : "");
+    const { iso, clock } = clockOf(fromHtml(update.html));
+    const name = update.title;
     const item = document.createElement("li");
     item.dataset.updateId = update.id;
     const link = document.createElement("a");

@@ -189,6 +189,8 @@ def test_correcting_a_public_update_marks_it_updated(editor_client, live_article
     assert "Updated" in page_text(editor_client.get(quick_url(live_article)))
     endpoint = Client().get(f"/live/{live_article.pk}/updates.json").json()
     assert endpoint["updates"][0]["edited"] is not None
+    # Named as the page names it in its key events: no headline, its opening words.
+    assert endpoint["updates"][0]["title"] == "Three ferries cancelled."
 
 
 def test_editing_a_draft_or_pinning_marks_nothing(editor_client, live_article):
