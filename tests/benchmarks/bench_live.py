@@ -38,8 +38,11 @@ from pathlib import Path
 from newsportal.serve.environment import BASE_DIR
 from newsportal.serve.stack import VARNISH_PACKAGES, find_varnishd
 
-from .bench_stack.run import bench_database, say, site_environment
+from .bench_stack.run import bench_database, say, site_command, site_environment
 from .bench_stack.servers import Servers
+
+# The site's side of the bench (--site: setup, the editor, cleanup) runs as this module again.
+THIS_MODULE = "tests.benchmarks.bench_live"
 
 WORKERS = 3  # make serve's gunicorn workers
 FIRST_UPDATES = 5  # on the article before the watchers come: an endpoint with something in it
@@ -124,18 +127,6 @@ def site_main(arguments) -> None:
         site_editor(arguments.article, arguments.every, arguments.seconds, arguments.together)
     else:
         print(json.dumps(site_cleanup(arguments.article)))
-
-
-def site_command(env: dict, *arguments: str) -> dict:
-    output = subprocess.run(  # noqa: S603  (our own command)
-        [sys.executable, "-m", "tests.benchmarks.bench_live", "--site", *arguments],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
 
 
 # --- The watchers: raw HTTP/1.1 on keep-alive connections, as many per process as asked ------
@@ -322,7 +313,7 @@ def run(arguments) -> dict:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        site = site_command(setup_env, "setup")
+        site = site_command(setup_env, "--site", "setup", module=THIS_MODULE)
         article_id = site["article_id"]
         say(f"Starting the stack on {arguments.port} (Varnish) and {arguments.port + 1}")
         servers.start_stack(arguments.port, WORKERS)
@@ -334,7 +325,7 @@ def run(arguments) -> dict:
     finally:
         servers.stop()
         if article_id is not None and vendor != "sqlite":
-            site_command(env, "cleanup", "--article", str(article_id))
+            site_command(env, "--site", "cleanup", "--article", str(article_id), module=THIS_MODULE)
         shutil.rmtree(directory, ignore_errors=True)
 
 

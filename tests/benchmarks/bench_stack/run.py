@@ -141,10 +141,13 @@ def site_environment(directory: Path, port: int, database_url: str) -> dict[str,
     return env
 
 
-def site_command(env: dict[str, str], *arguments: str) -> dict:
-    """Run tests/benchmarks/bench_stack/site.py in the site's environment; its JSON answer."""
+def site_command(
+    env: dict[str, str], *arguments: str, module: str = "tests.benchmarks.bench_stack.site"
+) -> dict:
+    """Run `module` (tests/benchmarks/bench_stack/site.py unless said) in the site's
+    environment; its JSON answer, the last line it prints."""
     output = subprocess.run(  # noqa: S603  (our own command)
-        [sys.executable, "-m", "tests.benchmarks.bench_stack.site", *arguments],
+        [sys.executable, "-m", module, *arguments],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
