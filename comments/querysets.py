@@ -82,6 +82,15 @@ class CommentQuerySet(models.QuerySet):
             status__in=[self.model.Status.APPROVED, self.model.Status.PENDING],
         )
 
+    def reported_count(self) -> int:
+        """How many comments `reported()` lists, read from their partial index alone. With the
+        statuses in the WHERE clause, SQLite walks every approved comment by the status index
+        instead (11 ms at 20,000 comments, on every opening of the queue)."""
+        Status = self.model.Status
+        return self.filter(report_count__gt=0, reports_dismissed=False).aggregate(
+            n=Count("pk", filter=Q(status__in=[Status.APPROVED, Status.PENDING]))
+        )["n"]
+
     def visible_to(self, own_ids=()):
         """Approved comments, plus the reader's own comments still awaiting moderation."""
         Status = self.model.Status

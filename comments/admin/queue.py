@@ -138,7 +138,7 @@ class CommentAdmin(QueueColumns, ModerationPages, admin.ModelAdmin):
         tabs.append(
             {
                 "label": "Reported",
-                "count": StatusCount(Comment.objects.reported().count()),
+                "count": StatusCount(Comment.objects.reported_count()),
                 "url": "?reported=1",
                 "current": reported,
             }

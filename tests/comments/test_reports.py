@@ -2,7 +2,9 @@
 a moderator looks, and a moderator's dismissal keeps it up for good."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, CommentReport, HoldReason, ModerationDecision
 from tests.comments.conftest import post_form
@@ -96,6 +98,26 @@ def test_three_readers_reports_hide_the_comment_until_a_moderator_looks(client, 
     assert "You are all idiots." not in client.get(comment.article.get_absolute_url()).text
     logged = ModerationDecision.objects.get(comment=comment)
     assert (logged.from_status, logged.to_status, logged.moderator) == ("approved", "pending", None)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite's planner (PostgreSQL's plans: tests/articles/test_indexes.py)",
+)
+def test_the_reported_tab_is_counted_from_its_partial_index_not_by_walking_the_comments(
+    moderator_client,
+):
+    with CaptureQueriesContext(connection) as queries:
+        assert moderator_client.get(f"{QUEUE}?status__exact=pending").status_code == 200
+    (count,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT" in query["sql"] and "report_count" in query["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {count}")
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert any("comment_reported_idx" in step for step in steps), steps
 
 
 def test_the_reported_tab_lists_them_with_their_reasons_and_dismissing_keeps_them_up(
