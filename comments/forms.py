@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.core.validators import URLValidator
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from newsportal.front_cache import is_personal
 from newsportal.plain_text import without_control_characters
@@ -110,16 +111,23 @@ class CommentForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["url"].widget.attrs["autocomplete"] = "url"
-        self.helper = FormHelper(self)
-        self.helper.template = "comments/crispy_form.html"
-        self.helper.form_action = action
-        self.helper.form_id = "comment-form"
-        self.helper.attrs = {
+        self.action = action
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How crispy draws the form: built when it is drawn, not for every post (most posts
+        are stored and answered without the form, and the note below asks the article's
+        moderation mode)."""
+        helper = FormHelper(self)
+        helper.template = "comments/crispy_form.html"
+        helper.form_action = self.action
+        helper.form_id = "comment-form"
+        helper.attrs = {
             "novalidate": "",
             "data-comment-form": "",
             "data-token-url": reverse("comments:token"),
         }
-        self.helper.layout = Layout(
+        helper.layout = Layout(
             Field("comment", placeholder="Please enter your comment!"),
             Div(
                 Div(Field("name", placeholder="Please enter your name here"), css_class="col-md-6"),
@@ -135,6 +143,7 @@ class CommentForm(forms.Form):
             PostButton("post", "Post Comment"),
             HTML(f'<p class="form-text mt-2">{self.moderation_note} {NEVER_PUBLISHED}</p>'),
         )
+        return helper
 
     @property
     def moderation_note(self) -> str:

@@ -36,8 +36,11 @@ def schedule_moderator_notification() -> None:
     # Batches are windows of this clock's time, not of the cache server's: its TTL only
     # clears them away.
     window = int(now.timestamp() // delay)
+    key = f"{BATCH_QUEUED}:{window}"
     try:
-        first_of_batch = cache.add(f"{BATCH_QUEUED}:{window}", True, timeout=2 * delay)
+        # Read first: all but a batch's first post find it queued. An add alone is a write,
+        # which in the database cache (no Redis) takes SQLite's write lock on every post.
+        first_of_batch = not cache.get(key) and cache.add(key, True, timeout=2 * delay)
     except Exception:  # noqa: BLE001 - without the cache, a mail per comment rather than none
         logger.exception("Could not check for a queued moderator notification")
         first_of_batch = True

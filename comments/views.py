@@ -144,13 +144,10 @@ def _accepted(request, article, form, comment):
 
 
 def _success(request, article, *, comment):
-    if comment is None:
-        target = f"{article.get_absolute_url()}#comments"
-    else:
-        page = page_of(comment, own_ids=session.own_comment_ids(request))
-        query = f"?comments={page}" if page > 1 else ""
-        target = f"{article.get_absolute_url()}{query}#comment-{comment.pk}"
     if _wants_json(request):
+        # The page's script inserts the comment where the reader is; its permalink finds its
+        # page only if it is followed (counting the comments before it costs every post).
+        target = comment.get_absolute_url() if comment else f"{article.get_absolute_url()}#comments"
         # A bot's dropped comment is announced as a person's would be, in pre-moderation.
         message = POSTED if comment and comment.status == Comment.Status.APPROVED else AWAITING
         html = ""
@@ -165,7 +162,11 @@ def _success(request, article, *, comment):
                 request=request,
             )
         return JsonResponse({"ok": True, "html": html, "url": target, "message": message})
-    return HttpResponseRedirect(target)
+    if comment is None:
+        return HttpResponseRedirect(f"{article.get_absolute_url()}#comments")
+    page = page_of(comment, own_ids=session.own_comment_ids(request))
+    query = f"?comments={page}" if page > 1 else ""
+    return HttpResponseRedirect(f"{article.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
 def _failure(request, article, form, status=400):

@@ -220,12 +220,17 @@ def test_details_are_not_kept_without_consent(client, article, post_comment):
     assert 'value="Ada Reader"' not in form
 
 
-def test_javascript_post_returns_the_pending_comment_to_insert(article, post_comment):
+def test_javascript_post_returns_the_pending_comment_to_insert(article, post_comment, client):
     response = post_comment(article, comment="Via fetch", headers={"X-Requested-With": "fetch"})
     payload = response.json()
     assert payload["ok"] is True
     assert "Via fetch" in payload["html"]
     assert "Your comment is awaiting moderation." in payload["html"]
+    # Its address, followed by its author, leads to the page that shows it, at the comment.
+    comment = Comment.objects.get(body="Via fetch")
+    page = client.get(payload["url"], follow=True)
+    assert page.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    assert "Via fetch" in page.content.decode()
 
 
 def test_javascript_post_with_errors_returns_the_form_with_the_text(article, post_comment):
