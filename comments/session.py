@@ -21,8 +21,9 @@ def own_comment_ids(request) -> list[int]:
 
 
 def remember_own_comment(request, comment_id: int) -> None:
-    ids = [*own_comment_ids(request), comment_id][-OWN_COMMENTS_LIMIT:]
-    request.session[OWN_COMMENTS_KEY] = ids
+    ids = own_comment_ids(request)
+    if comment_id not in ids:  # the same form sent twice (tokens.comment_sent_again)
+        request.session[OWN_COMMENTS_KEY] = [*ids, comment_id][-OWN_COMMENTS_LIMIT:]
 
 
 def saved_author(request) -> dict:
@@ -35,11 +36,14 @@ def saved_author(request) -> dict:
     return {key: str(details.get(key, ""))[:250] for key in AUTHOR_FIELDS}
 
 
-def save_author(request, response, details: dict | None) -> None:
+def save_author(request, details: dict | None) -> None:
     """Remember (or, with None, forget) the reader's details for their next comment."""
     if details is None:
         request.session.pop(AUTHOR_KEY, None)
     else:
         request.session[AUTHOR_KEY] = {key: details.get(key, "") for key in AUTHOR_FIELDS}
+
+
+def forget_legacy_cookie(request, response) -> None:
     if LEGACY_AUTHOR_COOKIE in request.COOKIES:
         response.delete_cookie(LEGACY_AUTHOR_COOKIE)

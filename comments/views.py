@@ -126,20 +126,29 @@ def _submit(request, article, form) -> Comment:
                         raise ValidationError(tokens.SPENT, "token")
                     if form.cleaned_data.get("notify_replies"):
                         replies.subscribe(comment)
+                    _remember_author(request, form, comment)
+                    # Saved in this transaction, the session costs no write of its own
+                    # (newsportal/sessions.py).
+                    request.session.save()
                     return comment
             except ValidationError as error:
                 refused = error
     raise refused
 
 
-def _accepted(request, article, form, comment):
-    """The answer to a comment stored: its author will see it while it waits."""
+def _remember_author(request, form, comment) -> None:
+    """This browser's claim to its comment (its author sees it while it waits), and the
+    author's details if they asked us to keep them."""
     session.remember_own_comment(request, comment.pk)
-    response = _success(request, article, comment=comment)
     details = {key: form.cleaned_data.get(key, "") for key in session.AUTHOR_FIELDS}
-    session.save_author(
-        request, response, details if form.cleaned_data.get("save_details") else None
-    )
+    session.save_author(request, details if form.cleaned_data.get("save_details") else None)
+
+
+def _accepted(request, article, form, comment):
+    """The answer to a comment stored (remembered already, unless it was sent again)."""
+    _remember_author(request, form, comment)
+    response = _success(request, article, comment=comment)
+    session.forget_legacy_cookie(request, response)
     return response
 
 

@@ -4,11 +4,13 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, HoldReason
 from tests.comments.conftest import aged_token, post_form
-from tests.factories import LiveUpdateFactory
+from tests.factories import ArticleFactory, LiveUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +324,23 @@ def test_the_service_refuses_hidden_characters_too(article):
     with pytest.raises(ValidationError, match="U\\+202E"):
         comment_submit(article=article, name="\u202eAda", email="ada@example.org", body="Hi")
     assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_is_one_write_the_authors_session_included(client, post_comment):
+    """The comment, its token and the author's session (their claim to the comment, their
+    details) are written in one transaction: on SQLite, one wait for the write lock."""
+    article = ArticleFactory()
+    with CaptureQueriesContext(connection) as queries:
+        post_comment(article, comment="Written once.", name="Ada Reader", save_details="on")
+    statements = [query["sql"] for query in queries.captured_queries]
+    session_writes = [
+        sql for sql in statements if re.match(r'(INSERT|UPDATE) .*"django_session"', sql)
+    ]
+    assert len(session_writes) == 1, session_writes
+    if connection.vendor == "sqlite":  # its transactions are statements the capture sees
+        assert sum(sql.startswith("BEGIN") for sql in statements) == 1, statements
+    # The browser holds that session: its author sees the comment and their details.
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Written once." in page and "Your comment is awaiting moderation." in page
+    assert 'value="Ada Reader"' in page

@@ -1,0 +1,41 @@
+"""Sessions in the database, as Django keeps them, that a view may save inside its own write.
+
+A comment post stores the comment and, in the reader's session, their claim to it. Saved by the
+session middleware after the view, the session is a second write transaction on every post (on
+SQLite, a second wait for the one write lock, where a waiting writer sleeps in steps of
+milliseconds). Saved by the view inside the comment's transaction, it is one; the middleware's
+save then writes nothing, once that transaction has committed what it would have written.
+"""
+
+import copy
+
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import router, transaction
+
+
+class SessionStore(DatabaseSessionStore):
+    # (key, data) as last committed to the database by this store.
+    _committed = None
+    # The key this store created a row for, in a transaction that may yet roll back.
+    _created = None
+
+    def save(self, must_create=False):
+        if not must_create and self._committed == (self.session_key, self._session):
+            return
+        try:
+            super().save(must_create=must_create)
+        except UpdateError:
+            if self.session_key != self._created:
+                raise
+            # Its row was created in a transaction that rolled back: created again.
+            self._session_key = None
+            super().save()
+            return
+        if must_create:
+            self._created = self.session_key
+        state = (self.session_key, copy.deepcopy(self._session))
+        # Known to be in the database only once its transaction commits: rolled back, the
+        # middleware saves it again.
+        using = router.db_for_write(self.model)
+        transaction.on_commit(lambda: setattr(self, "_committed", state), using=using)
