@@ -10,6 +10,7 @@ out as the element it lands in is read (#7):
   readers and as HTML by others; they are written by `rss_text`.
 """
 
+import io
 import re
 from collections import defaultdict
 from html import unescape
@@ -64,6 +65,13 @@ class XmlTextFeed:
     def add_item(self, *args, **kwargs):
         super().add_item(*args, **kwargs)
         self.items[-1] = {key: xml_text(value) for key, value in self.items[-1].items()}
+
+    def write(self, outfile, encoding):
+        # Django's writer makes some 1,400 small writes a feed, each of which an HttpResponse
+        # encodes and keeps apart: they go to one string first, and the response gets it whole.
+        text = io.StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue())
 
 
 class AtomFeed(XmlTextFeed, Atom1Feed):
