@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -200,15 +200,13 @@ class CommentAdmin(QueueColumns, ModerationPages, admin.ModelAdmin):
                 return params
 
             def get_queryset(self, request, exclude_parameters=None):
-                # The rows show the article's headline: not its body, nor the parent comment;
-                # and the reasons readers reported them for.
+                # The rows show the article's headline: not its body, nor the parent comment.
                 queryset = (
                     super()
                     .get_queryset(request, exclude_parameters)
                     .select_related(None)
                     .select_related("article")
                     .defer(*(f"article__{name}" for name in ARTICLE_TEXT))
-                    .prefetch_related(Prefetch("reports", queryset=REPORT_REASONS))
                 )
                 if "reported" in request.GET:
                     queryset = queryset & Comment.objects.reported()
@@ -218,6 +216,12 @@ class CommentAdmin(QueueColumns, ModerationPages, admin.ModelAdmin):
                 super().get_results(request)
                 # Each commenter's history, for the whole page in one query.
                 rows = list(self.result_list)
+                # The reasons readers reported them for, read for the rows whose reports wait
+                # for an answer: on most pages none, and no query.
+                prefetch_related_objects(
+                    [row for row in rows if row.report_count and not row.reports_dismissed],
+                    Prefetch("reports", queryset=REPORT_REASONS),
+                )
                 histories = Comment.objects.history_by_email([row.email for row in rows])
                 for row in rows:
                     row.author_history = histories.get(row.email.strip().lower(), {})

@@ -100,6 +100,21 @@ def test_three_readers_reports_hide_the_comment_until_a_moderator_looks(client, 
     assert (logged.from_status, logged.to_status, logged.moderator) == ("approved", "pending", None)
 
 
+def test_the_queue_reads_readers_reasons_only_for_the_rows_that_were_reported(
+    moderator_client, comment, article
+):
+    CommentFactory.create_batch(3, article=article, status=Comment.Status.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        page = moderator_client.get(f"{QUEUE}?all=1")
+    assert not [q for q in queries.captured_queries if "comments_commentreport" in q["sql"]]
+    report(comment, address="203.0.113.1", reason="spam")
+    with CaptureQueriesContext(connection) as queries:
+        page = moderator_client.get(f"{QUEUE}?all=1")
+    reads = [q for q in queries.captured_queries if "comments_commentreport" in q["sql"]]
+    assert len(reads) == 1
+    assert "1 report: spam" in page.content.decode()
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="SQLite's planner (PostgreSQL's plans: tests/articles/test_indexes.py)",
