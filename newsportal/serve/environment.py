@@ -25,6 +25,7 @@ class Options:
     workers: int
     state_dir: Path
     cache_size: str
+    varnish_log: str
     only: str | None
     demo: bool
 
@@ -74,6 +75,13 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
         help="Varnish's memory for pages (VARNISH_CACHE_SIZE, default 256M)",
     )
     parser.add_argument(
+        "--varnish-log",
+        choices=["lean", "full"],
+        default=environ.get("VARNISH_LOG") or "lean",
+        help="what Varnish logs of each answer from its cache: its URL and status (lean, the"
+        " default) or everything, headers and timings included (full) (VARNISH_LOG)",
+    )
+    parser.add_argument(
         "--only",
         choices=["app", "cache"],
         help="run only the application (gunicorn, task worker) or only the cache (Varnish)",
@@ -90,6 +98,7 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
         workers=arguments.workers,
         state_dir=arguments.state_dir.resolve(),
         cache_size=arguments.cache_size,
+        varnish_log=arguments.varnish_log,
         only=arguments.only,
         demo=not arguments.no_demo,
     )

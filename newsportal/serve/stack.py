@@ -39,6 +39,15 @@ STOP_TIMEOUT = 15
 RESTART_DELAY = 5
 START_TIMEOUT = 60
 VARNISH_PACKAGES = "varnish varnish-modules"
+# What Varnish does not log of an answer from its cache unless VARNISH_LOG=full: its headers,
+# timings and VCL steps. Writing them to the shared-memory log was a quarter of Varnish's CPU
+# per cached answer (#8: 54 -> 40 us a request, through Varnish 0.78 -> 0.95 of nginx). The
+# method, URL and status, the link to the fetch, and every record of fetches from the
+# application (misses, errors) are still logged for varnishlog.
+LEAN_LOG_MASK = (
+    "-ReqHeader,-RespHeader,-ReqUnset,-RespUnset,-ReqProtocol,-RespProtocol,-RespReason,"
+    "-VCL_call,-VCL_return,-Timestamp,-ReqAcct,-ReqStart,-Hit,-VCL_use"
+)
 
 
 def find_varnishd() -> str | None:
@@ -150,6 +159,7 @@ class Stack:
                 str(site_vcl),
                 "-s",
                 f"malloc,{options.cache_size}",
+                *(("-p", f"vsl_mask={LEAN_LOG_MASK}") if options.varnish_log == "lean" else ()),
             ],
         )
         wait_until_answering(

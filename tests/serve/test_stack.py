@@ -6,6 +6,7 @@ The last test stops the stack as Ctrl-C does.
 """
 
 import re
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -182,6 +183,28 @@ def test_the_application_sees_the_readers_address(stack):
             source=source,
         )
         assert answer.page["client_ip"] == source
+
+
+def test_varnish_logs_a_cached_answers_url_and_status_but_not_its_headers(stack):
+    """VARNISH_LOG's default (lean): varnishlog still finds each answer by URL and status,
+    and the fetch that stored it in full; a reader's headers are not written for every hit."""
+    page = key()
+    cached(stack, f"/_test/shared/{page}/", headers={"X-Reader-Note": f"note-{page}"})
+    log = subprocess.run(
+        ["varnishlog", "-d", "-n", str(stack.state_dir / "varnish"), "-g", "request"]
+        + ["-q", f'ReqURL ~ "{page}"'],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    assert len(re.findall(rf"ReqURL +/_test/shared/{page}/", log)) == 2  # the miss, the hit
+    assert len(re.findall(r"RespStatus +200", log)) == 2
+    assert re.search(rf"BereqURL +/_test/shared/{page}/", log)  # the fetch, logged in full
+    assert re.search(r"BerespHeader +xkey:", log)
+    # The reader's header is in the fetch's record, once, and in no record of the answers.
+    assert re.findall(r"\bBereqHeader +X-Reader-Note: (\S+)", log) == [f"note-{page}"]
+    assert not re.search(r"\b(ReqHeader|RespHeader|Timestamp)\b", log)
 
 
 def test_a_reader_cannot_claim_https(stack):

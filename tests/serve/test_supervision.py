@@ -45,3 +45,26 @@ def test_the_stack_stops_when_a_server_exits(tmp_path):
     stack.spawn("gunicorn", [sys.executable, "-c", "raise SystemExit(3)"])
     assert stack.supervise() == 1
     assert worker.poll() is not None
+
+
+def varnishd_command(tmp_path, monkeypatch, environ) -> list[str]:
+    """The command the stack would start Varnish with, under these variables."""
+    stack = serve_stack.Stack(parse_options(["--state-dir", str(tmp_path)], environ), {})
+    started = {}
+    monkeypatch.setattr(
+        stack, "spawn", lambda name, command, **_: started.setdefault(name, command)
+    )
+    monkeypatch.setattr(serve_stack, "wait_until_answering", lambda *_: None)
+    stack.start_cache("/usr/sbin/varnishd")
+    return started["varnishd"]
+
+
+def test_varnish_logs_everything_only_when_asked(tmp_path, monkeypatch):
+    """VARNISH_LOG=full drops the mask that keeps a cached answer's headers and timings out of
+    Varnish's log (the real log's lean default is tested in test_stack.py)."""
+    lean = varnishd_command(tmp_path, monkeypatch, {})
+    at = lean.index(f"vsl_mask={serve_stack.LEAN_LOG_MASK}")
+    assert lean[at - 1] == "-p"
+    assert "-ReqHeader" in serve_stack.LEAN_LOG_MASK
+    full = varnishd_command(tmp_path, monkeypatch, {"VARNISH_LOG": "full"})
+    assert full == lean[: at - 1] + lean[at + 1 :]
