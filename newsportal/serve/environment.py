@@ -35,10 +35,27 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
         prog="python -m newsportal.serve",
         description="Serve newsportal for production: gunicorn, the task worker, Varnish.",
     )
+
+    def number(name: str, default: int | None, highest: int = 65535) -> int | None:
+        """A whole number from 1 to `highest` from the environment variable `name`, or a clear
+        refusal (a port, a number of workers)."""
+        value = environ.get(name)
+        if not value:
+            return default
+        if not value.strip().isdigit() or not 1 <= int(value) <= highest:
+            parser.error(f"{name}={value!r}: a whole number from 1 to {highest} is needed")
+        return int(value)
+
+    def one_of(name: str, choices: list[str], default: str) -> str:
+        value = environ.get(name) or default
+        if value not in choices:
+            parser.error(f"{name}={value!r}: choose {' or '.join(choices)}")
+        return value
+
     parser.add_argument(
         "--port",
         type=int,
-        default=int(environ.get("PORT") or 8000),
+        default=number("PORT", 8000),
         help="where Varnish answers readers (PORT, default 8000)",
     )
     parser.add_argument(
@@ -49,7 +66,7 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     parser.add_argument(
         "--app-port",
         type=int,
-        default=int(environ["APP_PORT"]) if environ.get("APP_PORT") else None,
+        default=number("APP_PORT", None),
         help="gunicorn's port (APP_PORT, default PORT + 1)",
     )
     parser.add_argument(
@@ -60,7 +77,7 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS),
+        default=number("WEB_CONCURRENCY", DEFAULT_WORKERS, highest=256),
         help=f"gunicorn worker processes (WEB_CONCURRENCY, default {DEFAULT_WORKERS})",
     )
     parser.add_argument(
@@ -77,7 +94,7 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     parser.add_argument(
         "--varnish-log",
         choices=["lean", "full"],
-        default=environ.get("VARNISH_LOG") or "lean",
+        default=one_of("VARNISH_LOG", ["lean", "full"], "lean"),
         help="what Varnish logs of each answer from its cache: its URL and status (lean, the"
         " default) or everything, headers and timings included (full) (VARNISH_LOG)",
     )

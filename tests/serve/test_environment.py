@@ -100,6 +100,26 @@ def test_ports_default_to_port_and_the_next_one():
 
 
 @pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("PORT", "eighty", "PORT='eighty': a whole number from 1 to 65535 is needed"),
+        ("APP_PORT", "70000", "APP_PORT='70000': a whole number from 1 to 65535 is needed"),
+        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY='0': a whole number from 1 to 256 is needed"),
+        ("VARNISH_LOG", "verbose", "VARNISH_LOG='verbose': choose lean or full"),
+    ],
+)
+def test_a_variable_make_serve_cannot_use_is_named_in_a_clear_refusal(
+    capsys, variable, value, said
+):
+    """A mistyped variable stops `make serve` with one line naming it, not a traceback, and
+    never silently means something else (an unknown VARNISH_LOG is not "full")."""
+    with pytest.raises(SystemExit) as stopped:
+        parse_options([], environ={variable: value})
+    assert stopped.value.code == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
     "address, listen, url",
     [
         ("127.0.0.1", "127.0.0.1:8000", "127.0.0.1"),
