@@ -38,10 +38,23 @@ def _version_keys(keys) -> dict[str, str]:
     return {f"key-version:{key}": key for key in keys}
 
 
+def _with_lost_versions_made(found: dict, names) -> dict:
+    """`found`, the cache's answer for these version `names`, with a new version made for each
+    it lacks (never purged, or lost: evicted by Redis, culled by the database cache). A lost
+    version read as "" again would match what was kept before its first purge and bring that
+    back; a new one matches nothing kept, so losing a version is purging it."""
+    missing = [name for name in names if name not in found]
+    if not missing:
+        return found
+    for name in missing:
+        cache.add(name, uuid.uuid4().hex, timeout=None)  # a reader racing us makes the same one
+    return {**found, **cache.get_many(missing)}
+
+
 def key_versions(keys) -> dict[str, str]:
-    """The current version of each key ("" for one never purged)."""
+    """The current version of each key."""
     names = _version_keys(keys)
-    found = cache.get_many(list(names))
+    found = _with_lost_versions_made(cache.get_many(list(names)), names)
     return {key: found.get(name, "") for name, key in names.items()}
 
 
@@ -53,7 +66,7 @@ GENERATION = "page-cache-generation"
 def key_versions_and_generation(keys) -> tuple[dict[str, str], str]:
     """key_versions(keys) and the purge generation, in one cache read."""
     names = _version_keys(keys)
-    found = cache.get_many([*names, GENERATION])
+    found = _with_lost_versions_made(cache.get_many([*names, GENERATION]), names)
     return {key: found.get(name, "") for name, key in names.items()}, found.get(GENERATION, "")
 
 

@@ -176,6 +176,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsportal_cache",
+            # Django's default, 300 entries, is less than one version per article of a small
+            # archive: past it a third of the entries are dropped at each write, versions
+            # too, and each lost version is a purge (page_cache.py). Expired pages go first.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 

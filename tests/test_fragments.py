@@ -222,6 +222,41 @@ def test_a_list_computed_while_a_purge_happened_is_not_kept():
     assert len(computed) == 2  # not kept the first time; kept the second, read the third
 
 
+def test_a_purged_part_does_not_come_back_when_its_version_is_lost():
+    """Redis evicting, or the database cache culling, the version a purge gave a key must not
+    bring back what was kept before that purge: a lost version counts as a purge."""
+    from newsportal.fragments import cached_by_keys
+    from newsportal.page_cache import new_versions
+
+    assert cached_by_keys("test-part", ["article-5"], lambda: "before the edit", 60) == (
+        "before the edit"
+    )
+    new_versions(["article-5"])  # the edit's purge
+    cache.delete("key-version:article-5")  # ...and the cache lost its version
+    assert cached_by_keys("test-part", ["article-5"], lambda: "after the edit", 60) == (
+        "after the edit"
+    )
+
+
+def test_a_purged_page_does_not_come_back_when_its_version_is_lost(
+    django_capture_on_commit_callbacks, settings
+):
+    """The same for a page made of kept parts (as every page the page cache misses is): the
+    article's card on its section's page."""
+    settings.PAGE_CACHE = False
+    article = ArticleFactory(headline="Before the correction")
+    section_page = article.section.get_absolute_url()
+    assert "Before the correction" in Client().get(section_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "After the correction"
+        article.save()
+    assert "After the correction" in Client().get(section_page).content.decode()
+    cache.delete(f"key-version:article-{article.pk}")
+    shown = Client().get(section_page).content.decode()
+    assert "After the correction" in shown
+    assert "Before the correction" not in shown
+
+
 def test_article_cards_follow_edits_of_their_article_section_and_authors(
     django_capture_on_commit_callbacks,
 ):

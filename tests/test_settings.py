@@ -97,7 +97,7 @@ def test_production_trusts_no_proxy_header_and_binds_no_subdomains_unless_told()
     assert chosen["SECURE_PROXY_SSL_HEADER"] is None
     assert chosen["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
     assert chosen["SECURE_HSTS_PRELOAD"] is False
-    assert sorted(chosen["SILENCED_SYSTEM_CHECKS"]) == ["security.W005", "security.W021"]
+    assert security_checks_silenced(chosen) == ["security.W005", "security.W021"]
     assert chosen["WHITENOISE_ALLOW_ALL_ORIGINS"] is False
 
 
@@ -111,13 +111,18 @@ def test_hsts_subdomains_and_preload_are_opt_in_and_unsilence_their_checks():
     subdomains = production_settings(DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="True")
     assert subdomains["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert subdomains["SECURE_HSTS_PRELOAD"] is False
-    assert subdomains["SILENCED_SYSTEM_CHECKS"] == ["security.W021"]
+    assert security_checks_silenced(subdomains) == ["security.W021"]
     both = production_settings(
         DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="True", DJANGO_SECURE_HSTS_PRELOAD="True"
     )
     assert both["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert both["SECURE_HSTS_PRELOAD"] is True
-    assert both["SILENCED_SYSTEM_CHECKS"] == []
+    assert security_checks_silenced(both) == []
+
+
+def security_checks_silenced(chosen) -> list[str]:
+    """The deploy checks' warnings these settings silence (SQLite's models.W040 aside)."""
+    return sorted(name for name in chosen["SILENCED_SYSTEM_CHECKS"] if name.startswith("security."))
 
 
 def test_preload_without_subdomains_refuses_to_start():
