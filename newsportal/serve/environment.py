@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # gunicorn sync workers for a 2-core machine: measured in issue #8 (README, "Production").
 DEFAULT_WORKERS = 3
+# What Varnish logs of an answer from its cache (newsportal/serve/stack.py, LEAN_LOG_MASK).
+VARNISH_LOGS = ["lean", "full"]
 
 
 @dataclass
@@ -93,8 +95,8 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     )
     parser.add_argument(
         "--varnish-log",
-        choices=["lean", "full"],
-        default=one_of("VARNISH_LOG", ["lean", "full"], "lean"),
+        choices=VARNISH_LOGS,
+        default=one_of("VARNISH_LOG", VARNISH_LOGS, "lean"),
         help="what Varnish logs of each answer from its cache: its URL and status (lean, the"
         " default) or everything, headers and timings included (full) (VARNISH_LOG)",
     )
