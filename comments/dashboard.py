@@ -5,7 +5,7 @@ with the same figures as a table."""
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Min
@@ -45,6 +45,8 @@ class Picture:
     oldest_pending: timedelta | None
     median_decision: timedelta | None
     record: learning.Record
+    # When it was drawn: what it is kept by, with its HTML (admin/pages.py).
+    made_at: datetime
 
     @property
     def received(self) -> int:
@@ -131,6 +133,7 @@ def moderation_picture(now=None) -> Picture:
         oldest_pending=now - oldest if oldest else None,
         median_decision=timedelta(seconds=statistics.median(waits)) if waits else None,
         record=learning.record(DAYS),
+        made_at=now,
     )
     cache.set(CACHE_KEY, picture, CACHE_SECONDS)
     return picture

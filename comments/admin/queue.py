@@ -9,7 +9,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .. import dashboard, learning, services
+from .. import learning, services
 from ..forms import ModerationForm
 from ..models import Comment, CommentReport, ModerationRule
 from ..querysets import StatusCount
@@ -158,22 +158,11 @@ class CommentAdmin(QueueColumns, ModerationPages, admin.ModelAdmin):
         # The "Spam" column's number for ?o=, where the changelist counts the checkbox too.
         checkbox = 1 if self.get_actions(request) else 0
         spam_order = checkbox + list(self.get_list_display(request)).index("spam_column")
-        picture = dashboard.moderation_picture()
         context = {
             "status_tabs": tabs,
             "spam_filter": learning.knowledge(),
             "spam_order": spam_order,
-            "picture": picture,
-            "oldest_pending": dashboard.duration(picture.oldest_pending),
-            "median_decision": dashboard.duration(picture.median_decision),
-            "table": [
-                {
-                    "day": day.day,
-                    "counts": [day.counts.get(status, 0) for status, _, _ in dashboard.SERIES],
-                    "total": day.total,
-                }
-                for day in reversed(picture.days)
-            ],
+            "picture": self.picture_html(),
         }
         return super().changelist_view(request, extra_context={**(extra_context or {}), **context})
 

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from comments import dashboard
@@ -76,6 +77,17 @@ def test_the_queue_opens_on_the_picture_with_its_table(moderator_client, month):
     today = timezone.localdate().strftime("%a %-d %b")
     row = f'<th scope="row">{today}</th><td>1</td><td>0</td><td>0</td><td>1</td><td>2</td>'
     assert row in table
+
+
+def test_the_queue_draws_each_new_picture_not_the_last_one_it_drew(moderator_client, month):
+    """The picture's HTML is kept with the picture (a minute); once the picture is drawn again,
+    the queue shows the new figures, never the HTML of the old ones."""
+    received = "<dt>Comments received</dt><dd>{}</dd>"
+    assert received.format(7) in moderator_client.get(f"{QUEUE}?status__exact=pending").text
+    arrived(0.05, Comment.Status.PENDING)
+    assert received.format(7) in moderator_client.get(f"{QUEUE}?status__exact=pending").text
+    cache.delete(dashboard.CACHE_KEY)  # the minute is over
+    assert received.format(8) in moderator_client.get(f"{QUEUE}?status__exact=pending").text
 
 
 def test_the_chart_is_an_svg_the_site_draws_with_a_bar_for_each_day(moderator_client, month):
