@@ -18,6 +18,35 @@ from .text import link_hosts
 from .threads import REPLIES_CLOSED
 
 
+def comment_verdict(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    url: str = "",
+    ip_address: str | None = None,
+    author_comment_ids: Sequence[int] = (),
+    fill_seconds: float | None = None,
+    user=None,
+) -> moderation.Verdict:
+    """What the moderation policy makes of a reader's comment: reads only, so that a post can
+    ask before its write transaction, which then holds only the writes (on SQLite every post
+    waits for that transaction's lock: #8). Arguments as for `comment_submit`."""
+    if identity.is_staff_commenter(user):
+        return moderation.Verdict(Comment.Status.APPROVED)
+    return moderation.assess(
+        article=article,
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        ip=ip_address,
+        author_comment_ids=author_comment_ids,
+        fill_seconds=fill_seconds,
+    )
+
+
 def comment_submit(
     *,
     article: Article,
@@ -31,6 +60,7 @@ def comment_submit(
     author_comment_ids: Sequence[int] = (),
     fill_seconds: float | None = None,
     user=None,
+    verdict: moderation.Verdict | None = None,
 ) -> Comment:
     """Store a reader's comment with the status and reason the moderation policy gives it.
 
@@ -38,26 +68,27 @@ def comment_submit(
     from the same browser session. Only they can make an author "known"; an e-mail address
     anyone can type proves nothing. `user`, signed in: a member of the newsroom's comment is
     approved at once under their own name, verified (identity.py); anyone else's is a guest's.
+    `verdict`: the policy's, if the caller asked `comment_verdict` for it already.
     """
     if not moderation.comments_open(article):
         raise ValidationError("Comments are closed on this article.", code="closed")
     if parent is not None and (parent.article_id != article.pk or not parent.can_be_replied_to):
         raise ValidationError(REPLIES_CLOSED, code="bad_parent")
-    staff = user if identity.is_staff_commenter(user) else None
-    if staff is not None:
-        name = identity.display_name(staff)
-        verdict = moderation.Verdict(Comment.Status.APPROVED)
-    else:
-        verdict = moderation.assess(
+    if verdict is None:
+        verdict = comment_verdict(
             article=article,
             name=name,
             email=email,
-            url=url,
             body=body,
-            ip=ip_address,
+            url=url,
+            ip_address=ip_address,
             author_comment_ids=author_comment_ids,
             fill_seconds=fill_seconds,
+            user=user,
         )
+    staff = user if identity.is_staff_commenter(user) else None
+    if staff is not None:
+        name = identity.display_name(staff)
     comment = Comment(
         article=article,
         parent=parent,

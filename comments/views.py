@@ -24,6 +24,7 @@ from .services import (
     comment_author_edit,
     comment_report,
     comment_submit,
+    comment_verdict,
 )
 from .threads import Order, page_of
 
@@ -99,10 +100,24 @@ def post_comment(request, article_id):
 
 
 def _submit(request, article, form) -> Comment:
-    """The attempt counted against the reader's address, then, in a savepoint, the comment
-    stored and its token spent: one write transaction (on SQLite, one wait for the write lock).
-    A refused comment (ValidationError) rolls back its savepoint; the counted attempt stays."""
+    """The policy's verdict, read first; then the attempt counted against the reader's address
+    and, in a savepoint, the comment stored and its token spent: one write transaction holding
+    only writes (on SQLite, one wait for the write lock, held as briefly as it can be). A
+    refused comment (ValidationError) rolls back its savepoint; the counted attempt stays."""
     ip_address = spam.client_ip(request)
+    data = form.cleaned_data
+    details = {
+        "article": article,
+        "name": data["name"],
+        "email": data["email"],
+        "url": data["url"],
+        "body": data["comment"],
+        "ip_address": ip_address,
+        "author_comment_ids": session.own_comment_ids(request),
+        "fill_seconds": tokens.fill_seconds(data["issued"]),
+        "user": request.user,
+    }
+    verdict = comment_verdict(**details)
     with transaction.atomic():
         if wait := spam.rate_limit_wait(ip_address):
             refused = ValidationError(RATE_LIMITED, "rate", {"seconds": wait})
@@ -110,21 +125,14 @@ def _submit(request, article, form) -> Comment:
             try:
                 with transaction.atomic():
                     comment = comment_submit(
-                        article=article,
-                        parent=form.cleaned_data["parent"],
-                        name=form.cleaned_data["name"],
-                        email=form.cleaned_data["email"],
-                        url=form.cleaned_data["url"],
-                        body=form.cleaned_data["comment"],
-                        ip_address=ip_address,
+                        **details,
+                        parent=data["parent"],
                         user_agent=request.headers.get("User-Agent", ""),
-                        author_comment_ids=session.own_comment_ids(request),
-                        fill_seconds=tokens.fill_seconds(form.cleaned_data["issued"]),
-                        user=request.user,
+                        verdict=verdict,
                     )
-                    if not tokens.spend_token(form.cleaned_data["issued"], comment):
+                    if not tokens.spend_token(data["issued"], comment):
                         raise ValidationError(tokens.SPENT, "token")
-                    if form.cleaned_data.get("notify_replies"):
+                    if data.get("notify_replies"):
                         replies.subscribe(comment)
                     _remember_author(request, form, comment)
                     # Saved in this transaction, the session costs no write of its own

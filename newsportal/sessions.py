@@ -9,9 +9,10 @@ save then writes nothing, once that transaction has committed what it would have
 
 import copy
 
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import router, transaction
+from django.utils.crypto import get_random_string
 
 
 class SessionStore(DatabaseSessionStore):
@@ -19,6 +20,12 @@ class SessionStore(DatabaseSessionStore):
     _committed = None
     # The key this store created a row for, in a transaction that may yet roll back.
     _created = None
+
+    def _get_new_session_key(self):
+        # Without Django's look for the key first: a query inside a comment post's write
+        # transaction, for 32 random characters. Were one ever taken, the insert fails and
+        # create() draws another.
+        return get_random_string(32, VALID_KEY_CHARS)
 
     def save(self, must_create=False):
         if not must_create and self._committed == (self.session_key, self._session):

@@ -344,3 +344,24 @@ def test_a_post_is_one_write_the_authors_session_included(client, post_comment):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Written once." in page and "Your comment is awaiting moderation." in page
     assert 'value="Ada Reader"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posts_write_transaction_holds_only_writes(client, post_comment):
+    """What the moderation policy reads (the moderators' rules, the spam filter, the
+    commenter's history, the newsroom's names) is read before the post's write transaction,
+    which every other post waits for on SQLite; in it, only the writes and the reads they
+    need (the reader's pace, the token)."""
+    article = ArticleFactory()
+    with CaptureQueriesContext(connection) as queries:
+        post_comment(article, comment="Read first, then written.")
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert Comment.objects.get().body == "Read first, then written."
+    # The transaction's first statement reads the reader's pace, locking its row.
+    begins = next(i for i, sql in enumerate(statements) if '"comments_throttlestate"' in sql)
+    inside = " ".join(statements[begins:])
+    for read in ('"comments_moderationrule"', '"comments_spamsignal"', '"auth_user"', "LOWER("):
+        assert read not in inside, read
+        assert read in " ".join(statements[:begins]), read
+    # No look for a free session key either: 32 random characters are.
+    assert not any(sql.startswith("SELECT 1") and "django_session" in sql for sql in statements)
