@@ -18,36 +18,13 @@ from .text import link_hosts
 from .threads import REPLIES_CLOSED
 
 
-def comment_verdict(
-    *,
-    article: Article,
-    name: str,
-    email: str,
-    body: str,
-    url: str = "",
-    ip_address: str | None = None,
-    author_comment_ids: Sequence[int] = (),
-    fill_seconds: float | None = None,
-    user=None,
-) -> moderation.Verdict:
-    """What the moderation policy makes of a reader's comment: reads only, so that a post can
-    ask before its write transaction, which then holds only the writes (on SQLite every post
-    waits for that transaction's lock: #8). Arguments as for `comment_submit`."""
-    if identity.is_staff_commenter(user):
-        return moderation.Verdict(Comment.Status.APPROVED)
-    return moderation.assess(
-        article=article,
-        name=name,
-        email=email,
-        url=url,
-        body=body,
-        ip=ip_address,
-        author_comment_ids=author_comment_ids,
-        fill_seconds=fill_seconds,
-    )
+def comment_submit(**details) -> Comment:
+    """Store a reader's comment with the status and reason the moderation policy gives it:
+    `comment_prepare`'s comment, stored by `comment_store`. Arguments as for the first."""
+    return comment_store(comment_prepare(**details))
 
 
-def comment_submit(
+def comment_prepare(
     *,
     article: Article,
     name: str,
@@ -60,35 +37,35 @@ def comment_submit(
     author_comment_ids: Sequence[int] = (),
     fill_seconds: float | None = None,
     user=None,
-    verdict: moderation.Verdict | None = None,
 ) -> Comment:
-    """Store a reader's comment with the status and reason the moderation policy gives it.
+    """A reader's comment checked and made, with the status and reason the moderation policy
+    gives it, not yet stored. Reads only: a post makes it before its write transaction, which
+    then holds only the writes (on SQLite every post waits for that transaction's lock: #8).
 
     `author_comment_ids` are the comments this author is known to have written: those posted
     from the same browser session. Only they can make an author "known"; an e-mail address
     anyone can type proves nothing. `user`, signed in: a member of the newsroom's comment is
     approved at once under their own name, verified (identity.py); anyone else's is a guest's.
-    `verdict`: the policy's, if the caller asked `comment_verdict` for it already.
     """
     if not moderation.comments_open(article):
         raise ValidationError("Comments are closed on this article.", code="closed")
     if parent is not None and (parent.article_id != article.pk or not parent.can_be_replied_to):
         raise ValidationError(REPLIES_CLOSED, code="bad_parent")
-    if verdict is None:
-        verdict = comment_verdict(
-            article=article,
-            name=name,
-            email=email,
-            body=body,
-            url=url,
-            ip_address=ip_address,
-            author_comment_ids=author_comment_ids,
-            fill_seconds=fill_seconds,
-            user=user,
-        )
     staff = user if identity.is_staff_commenter(user) else None
     if staff is not None:
         name = identity.display_name(staff)
+        verdict = moderation.Verdict(Comment.Status.APPROVED)
+    else:
+        verdict = moderation.assess(
+            article=article,
+            name=name,
+            email=email,
+            url=url,
+            body=body,
+            ip=ip_address,
+            author_comment_ids=author_comment_ids,
+            fill_seconds=fill_seconds,
+        )
     comment = Comment(
         article=article,
         parent=parent,
@@ -109,6 +86,12 @@ def comment_submit(
     # The article and parent were passed in as rows already read: checking that they exist
     # would cost a query apiece on every post.
     comment.full_clean(exclude=["thread", "article", "parent"])
+    return comment
+
+
+def comment_store(comment: Comment) -> Comment:
+    """Store a comment `comment_prepare` made, and tell whom it concerns once it is committed
+    (a moderator of a pending one, the parent's author of an approved reply)."""
     # Both or neither of the save's two writes (the row, then its thread); inside a caller's
     # transaction, that transaction already gives it, without a savepoint's round trips.
     with transaction.atomic(savepoint=False):

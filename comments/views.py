@@ -22,9 +22,9 @@ from .models import Comment, ReplyOptOut
 from .services import (
     comment_author_delete,
     comment_author_edit,
+    comment_prepare,
     comment_report,
-    comment_submit,
-    comment_verdict,
+    comment_store,
 )
 from .threads import Order, page_of
 
@@ -100,36 +100,39 @@ def post_comment(request, article_id):
 
 
 def _submit(request, article, form) -> Comment:
-    """The policy's verdict, read first; then the attempt counted against the reader's address
-    and, in a savepoint, the comment stored and its token spent: one write transaction holding
-    only writes (on SQLite, one wait for the write lock, held as briefly as it can be). A
-    refused comment (ValidationError) rolls back its savepoint; the counted attempt stays."""
+    """The comment checked and made first (reads only); then one write transaction holding
+    only writes (on SQLite, one wait for the write lock, held as briefly as it can be): the
+    attempt counted against the reader's address and, in a savepoint, the comment stored and
+    its token spent. A refused comment (ValidationError) rolls back its savepoint, or is never
+    stored; the counted attempt stays."""
     ip_address = spam.client_ip(request)
     data = form.cleaned_data
-    details = {
-        "article": article,
-        "name": data["name"],
-        "email": data["email"],
-        "url": data["url"],
-        "body": data["comment"],
-        "ip_address": ip_address,
-        "author_comment_ids": session.own_comment_ids(request),
-        "fill_seconds": tokens.fill_seconds(data["issued"]),
-        "user": request.user,
-    }
-    verdict = comment_verdict(**details)
+    try:
+        prepared, refused = (
+            comment_prepare(
+                article=article,
+                parent=data["parent"],
+                name=data["name"],
+                email=data["email"],
+                url=data["url"],
+                body=data["comment"],
+                ip_address=ip_address,
+                user_agent=request.headers.get("User-Agent", ""),
+                author_comment_ids=session.own_comment_ids(request),
+                fill_seconds=tokens.fill_seconds(data["issued"]),
+                user=request.user,
+            ),
+            None,
+        )
+    except ValidationError as error:
+        prepared, refused = None, error
     with transaction.atomic():
         if wait := spam.rate_limit_wait(ip_address):
             refused = ValidationError(RATE_LIMITED, "rate", {"seconds": wait})
-        else:
+        elif prepared is not None:
             try:
                 with transaction.atomic():
-                    comment = comment_submit(
-                        **details,
-                        parent=data["parent"],
-                        user_agent=request.headers.get("User-Agent", ""),
-                        verdict=verdict,
-                    )
+                    comment = comment_store(prepared)
                     if not tokens.spend_token(data["issued"], comment):
                         raise ValidationError(tokens.SPENT, "token")
                     if data.get("notify_replies"):

@@ -415,7 +415,7 @@ def database_fails_on_store(monkeypatch):
     def fail(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(comments.views, "comment_submit", fail)
+    monkeypatch.setattr(comments.views, "comment_store", fail)
     return monkeypatch.undo
 
 

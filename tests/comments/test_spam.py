@@ -76,11 +76,11 @@ def test_a_comment_refused_while_storing_still_counts_against_the_rate_limit(
     settings.COMMENTS_RATE_LIMIT = 2
     assert post_comment(article, comment="Stored").status_code == 302
 
-    def refuse(**kwargs):
+    def refuse(comment):
         raise ValidationError("Refused while storing.", code="refused")
 
     with monkeypatch.context() as patched:
-        patched.setattr(views, "comment_submit", refuse)
+        patched.setattr(views, "comment_store", refuse)
         assert "Refused while storing." in post_comment(article, comment="Refused").content.decode()
     limited = post_comment(article, comment="Something new").content.decode()
     assert "faster than we can read" in limited
