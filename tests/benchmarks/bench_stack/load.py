@@ -162,25 +162,32 @@ def settle(url: str) -> None:
 
 def sequential_p50(port: int, pages: dict[str, str], requests: int, cookie: str) -> dict:
     """One client, one request at a time, on the server without page cache: the p50 the scale
-    target speaks of (render time plus loopback HTTP)."""
-    results = {}
+    target speaks of (render time plus loopback HTTP). The pages take turns, so that a slow
+    second on a shared machine (autovacuum after the loads, another tenant) falls on all of
+    them alike rather than on whichever page was being measured."""
+    headers = {
+        name: {"Cookie": f"sessionid={cookie}"} if path.startswith("/admin/") else {}
+        for name, path in pages.items()
+    }
     for name, path in pages.items():
-        headers = {"Cookie": f"sessionid={cookie}"} if path.startswith("/admin/") else {}
-        response = fetch(port, path, headers)
+        response = fetch(port, path, headers[name])
         if response.status != 200:
             raise RuntimeError(f"{path} answered {response.status}")
-        timings = []
-        for _ in range(requests):
+    timings = {name: [] for name in pages}
+    for _ in range(requests):
+        for name, path in pages.items():
             started = time.perf_counter()
-            fetch(port, path, headers)
-            timings.append((time.perf_counter() - started) * 1000)
-        results[name] = {
+            fetch(port, path, headers[name])
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return {
+        name: {
             "url": path,
-            "p50_ms": statistics.median(timings),
-            "max_ms": max(timings),
+            "p50_ms": statistics.median(timings[name]),
+            "max_ms": max(timings[name]),
             "requests": requests,
         }
-    return results
+        for name, path in pages.items()
+    }
 
 
 def loopback_addresses(count: int) -> list[str]:
