@@ -134,7 +134,7 @@ class QueueColumns:
 
     @admin.display(description="Age", ordering="created_at")
     def age_column(self, comment, now=None):
-        return f"{timesince(comment.created_at, now).split(',')[0]} ago"
+        return f"{timesince(comment.created_at, now, depth=1)} ago"
 
     def action_checkbox(self, comment):
         """The row's checkbox for the bulk actions, as Django's own but written directly: 50
