@@ -107,22 +107,20 @@ def _submit(request, article, form) -> Comment:
     stored; the counted attempt stays."""
     ip_address = spam.client_ip(request)
     data = form.cleaned_data
+    refused = None
     try:
-        prepared, refused = (
-            comment_prepare(
-                article=article,
-                parent=data["parent"],
-                name=data["name"],
-                email=data["email"],
-                url=data["url"],
-                body=data["comment"],
-                ip_address=ip_address,
-                user_agent=request.headers.get("User-Agent", ""),
-                author_comment_ids=session.own_comment_ids(request),
-                fill_seconds=tokens.fill_seconds(data["issued"]),
-                user=request.user,
-            ),
-            None,
+        prepared = comment_prepare(
+            article=article,
+            parent=data["parent"],
+            name=data["name"],
+            email=data["email"],
+            url=data["url"],
+            body=data["comment"],
+            ip_address=ip_address,
+            user_agent=request.headers.get("User-Agent", ""),
+            author_comment_ids=session.own_comment_ids(request),
+            fill_seconds=tokens.fill_seconds(data["issued"]),
+            user=request.user,
         )
     except ValidationError as error:
         prepared, refused = None, error
