@@ -6,6 +6,7 @@ No Django imports: this runs before the settings can be loaded.
 
 import argparse
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,18 @@ class Options:
     demo: bool
 
 
+def is_varnish_size(value: str) -> bool:
+    """A memory size as varnishd reads one: a number above 0 and a unit (256M, 1.5G, 2GB)."""
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)[KMGT]B?", value, re.IGNORECASE)
+    return found is not None and float(found.group(1)) > 0
+
+
+def varnish_size(value: str) -> str:
+    if not is_varnish_size(value):
+        raise argparse.ArgumentTypeError(f"{value!r}: a size such as 256M or 2G is needed")
+    return value
+
+
 def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     parser = argparse.ArgumentParser(
         prog="python -m newsportal.serve",
@@ -47,6 +60,14 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
         if not value.strip().isdigit() or not 1 <= int(value) <= highest:
             parser.error(f"{name}={value!r}: a whole number from 1 to {highest} is needed")
         return int(value)
+
+    def size(name: str, default: str) -> str:
+        """VARNISH_CACHE_SIZE as varnishd reads a size, or a clear refusal naming it, before
+        anything starts (varnishd's own would come after gunicorn's start)."""
+        value = (environ.get(name) or default).strip()
+        if not is_varnish_size(value):
+            parser.error(f"{name}={value!r}: a size such as 256M or 2G is needed")
+        return value
 
     def one_of(name: str, choices: list[str], default: str) -> str:
         value = environ.get(name) or default
@@ -90,7 +111,8 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     )
     parser.add_argument(
         "--cache-size",
-        default=environ.get("VARNISH_CACHE_SIZE") or "256M",
+        type=varnish_size,
+        default=size("VARNISH_CACHE_SIZE", "256M"),
         help="Varnish's memory for pages (VARNISH_CACHE_SIZE, default 256M)",
     )
     parser.add_argument(

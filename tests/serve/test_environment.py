@@ -99,6 +99,13 @@ def test_ports_default_to_port_and_the_next_one():
     assert options.app_port == 7000
 
 
+def test_a_cache_size_flag_varnishd_could_not_read_is_refused_before_anything_starts(capsys):
+    with pytest.raises(SystemExit):
+        parse_options(["--cache-size", "lots"], environ={})
+    assert "'lots': a size such as 256M or 2G is needed" in capsys.readouterr().err
+    assert parse_options(["--cache-size", "1.5G"], environ={}).cache_size == "1.5G"
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
     [
@@ -106,6 +113,9 @@ def test_ports_default_to_port_and_the_next_one():
         ("APP_PORT", "70000", "APP_PORT='70000': a whole number from 1 to 65535 is needed"),
         ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY='0': a whole number from 1 to 256 is needed"),
         ("VARNISH_LOG", "verbose", "VARNISH_LOG='verbose': choose lean or full"),
+        ("VARNISH_CACHE_SIZE", "256", "VARNISH_CACHE_SIZE='256': a size such as 256M or 2G"),
+        ("VARNISH_CACHE_SIZE", "lots", "VARNISH_CACHE_SIZE='lots': a size such as 256M or 2G"),
+        ("VARNISH_CACHE_SIZE", "0G", "VARNISH_CACHE_SIZE='0G': a size such as 256M or 2G"),
     ],
 )
 def test_a_variable_make_serve_cannot_use_is_named_in_a_clear_refusal(
