@@ -33,14 +33,10 @@ class Options:
     demo: bool
 
 
-def is_varnish_size(value: str) -> bool:
+def varnish_size(value: str) -> str:
     """A memory size as varnishd reads one: a number above 0 and a unit (256M, 1.5G, 2GB)."""
     found = re.fullmatch(r"(\d+(?:\.\d+)?)[KMGT]B?", value, re.IGNORECASE)
-    return found is not None and float(found.group(1)) > 0
-
-
-def varnish_size(value: str) -> str:
-    if not is_varnish_size(value):
+    if found is None or not float(found.group(1)):
         raise argparse.ArgumentTypeError(f"{value!r}: a size such as 256M or 2G is needed")
     return value
 
@@ -64,10 +60,10 @@ def parse_options(argv: list[str] | None = None, environ=os.environ) -> Options:
     def size(name: str, default: str) -> str:
         """VARNISH_CACHE_SIZE as varnishd reads a size, or a clear refusal naming it, before
         anything starts (varnishd's own would come after gunicorn's start)."""
-        value = (environ.get(name) or default).strip()
-        if not is_varnish_size(value):
-            parser.error(f"{name}={value!r}: a size such as 256M or 2G is needed")
-        return value
+        try:
+            return varnish_size((environ.get(name) or default).strip())
+        except argparse.ArgumentTypeError as refused:
+            parser.error(f"{name}={refused}")
 
     def one_of(name: str, choices: list[str], default: str) -> str:
         value = environ.get(name) or default
