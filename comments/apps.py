@@ -6,4 +6,6 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from . import purging  # noqa: F401  (connects the front-cache purges)
+        # Connect their receivers in every process, a manage.py command's too: the front-cache
+        # purges, and the copies of the rules and staff names each worker keeps.
+        from . import identity, moderation, purging  # noqa: F401

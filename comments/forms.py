@@ -248,12 +248,8 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        problem = tokens.token_problem(self.data.get("issued", ""), self.client_address)
-        if problem == tokens.SPENT and cleaned.get("comment"):
-            self.sent_again = tokens.comment_sent_again(
-                self.data["issued"], article_id=self.article.pk, body=cleaned["comment"]
-            )
-        if problem:
+        token = self.data.get("issued", "")
+        if problem := tokens.token_problem(token, self.client_address):
             self.renew_token()
             raise forms.ValidationError(problem, code="token")
         if cleaned.get("comment") and cleaned.get("email"):
@@ -261,6 +257,12 @@ class CommentForm(forms.Form):
                 article_id=self.article.pk, email=cleaned["email"], body=cleaned["comment"]
             )
             if duplicate:
+                # The same form sent again (its first answer lost): the comment it let in.
+                self.sent_again = tokens.comment_sent_again(
+                    token, article_id=self.article.pk, body=cleaned["comment"]
+                )
+                if self.sent_again is not None:
+                    raise forms.ValidationError(tokens.SPENT, code="token")
                 raise forms.ValidationError(
                     "You have already posted this comment here.", code="duplicate"
                 )

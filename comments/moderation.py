@@ -11,9 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article
+from newsportal.process_copies import ProcessCopy
 
 from . import identity, learning
 from .conf import setting
@@ -29,6 +32,15 @@ class Verdict:
     # The spam filter's guess and the signals it read, kept on the comment.
     guess: learning.Guess = learning.Guess(None, [])
     signals: tuple[str, ...] = ()
+
+
+# Every post is checked against every rule; moderators add one a few times a day.
+RULES = ProcessCopy("comments.moderation-rules", lambda: list(ModerationRule.objects.all()))
+
+
+@receiver([post_save, post_delete], sender=ModerationRule)
+def rules_changed(**kwargs):
+    RULES.changed()
 
 
 def article_mode(article: Article) -> str:
@@ -130,10 +142,9 @@ def assess(
 def _verdict(*, article, name, email, url, body, ip, author_comment_ids, likelihood) -> Verdict:
     # The moderators' own rules first, then the filter: sure enough, it sends to spam; less
     # sure, it holds, whatever the article's mode would have done.
-    rules = list(ModerationRule.objects.all())
     verdicts = [
         verdict
-        for rule in rules
+        for rule in RULES.get()
         if (verdict := _rule_verdict(rule, name=name, email=email, url=url, body=body, ip=ip))
     ]
     # A blocking rule wins over a holding one.

@@ -8,9 +8,11 @@ and the wait is known to the second, so a reader can be told exactly how long to
 import secrets
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from newsportal.inserts import insert_unless_present
 
 from .models import ThrottleState
 
@@ -39,20 +41,17 @@ def throttle_wait(*, scope: str, client: str, limit: int, window: int, now=None)
         # Locked, so that concurrent attempts (other workers, other servers) queue for the row.
         state = ThrottleState.objects.select_for_update().filter(scope=scope, client=key).first()
         if state is None:
-            try:
-                with transaction.atomic():
-                    ThrottleState.objects.create(
-                        scope=scope, client=key, theoretical_arrival=now + interval
-                    )
-            except IntegrityError:  # another worker made the row first: count against it
-                state = ThrottleState.objects.select_for_update().get(scope=scope, client=key)
-            else:
+            if insert_unless_present(
+                ThrottleState, scope=scope, client=key, theoretical_arrival=now + interval
+            ):
                 # Now and then, a client we had not seen: a good moment to forget those long
                 # gone. Not every time: concurrent posts from new readers would all queue to
                 # delete the same rows (#8: comment posts under load).
                 if secrets.randbelow(CLEANUP_ONE_IN) == 0:
                     ThrottleState.objects.filter(theoretical_arrival__lt=now).delete()
                 return 0
+            # Another worker made the row first: count against it.
+            state = ThrottleState.objects.select_for_update().get(scope=scope, client=key)
         arrival = max(state.theoretical_arrival, now)
         if arrival - now > tolerance:
             return max(1, round((arrival - now - tolerance).total_seconds()))

@@ -79,7 +79,10 @@ def form_token(request):
 def post_comment(request, article_id):
     """The form checked, then the origin, the reader's pace, the service's rules; a comment
     stored is remembered for its author, a refused one comes back with the text as typed."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    # With its moderation mode, which every post asks (moderation.article_mode).
+    article = get_object_or_404(
+        Article.objects.published().select_related("comment_policy"), pk=article_id
+    )
     form = CommentForm.for_article(article, request, data=request.POST)
     if not _from_this_site(request):
         form.refuse(ValidationError(FOREIGN_ORIGIN, "origin"))

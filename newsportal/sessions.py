@@ -9,10 +9,12 @@ save then writes nothing, once that transaction has committed what it would have
 
 import copy
 
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import router, transaction
 from django.utils.crypto import get_random_string
+
+from .inserts import insert_unless_present
 
 
 class SessionStore(DatabaseSessionStore):
@@ -31,13 +33,13 @@ class SessionStore(DatabaseSessionStore):
         if not must_create and self._committed == (self.session_key, self._session):
             return
         try:
-            super().save(must_create=must_create)
+            self._write(must_create)
         except UpdateError:
             if self.session_key != self._created:
                 raise
             # Its row was created in a transaction that rolled back: created again.
             self._session_key = None
-            super().save()
+            self._write(must_create=False)
             return
         if must_create:
             self._created = self.session_key
@@ -46,3 +48,18 @@ class SessionStore(DatabaseSessionStore):
         # middleware saves it again.
         using = router.db_for_write(self.model)
         transaction.on_commit(lambda: setattr(self, "_committed", state), using=using)
+
+    def _write(self, must_create: bool) -> None:
+        """Django's save, without its savepoint around the write (two more round trips inside
+        a comment post's transaction, #8): a new row by an insert that cannot fail, an existing
+        one by an update that says whether it found its row."""
+        if self.session_key is None:
+            self.create()
+            return
+        row = self.create_model_instance(self._get_session(no_load=must_create))
+        columns = {"session_data": row.session_data, "expire_date": row.expire_date}
+        if must_create:
+            if not insert_unless_present(self.model, session_key=row.session_key, **columns):
+                raise CreateError  # the key is taken: create() draws another
+        elif not self.model.objects.filter(session_key=row.session_key).update(**columns):
+            raise UpdateError

@@ -351,7 +351,7 @@ def test_a_posts_write_transaction_holds_only_writes(client, post_comment):
     """What the moderation policy reads (the moderators' rules, the spam filter, the
     commenter's history, the newsroom's names) is read before the post's write transaction,
     which every other post waits for on SQLite; in it, only the writes and the reads they
-    need (the reader's pace, the token)."""
+    need (the reader's pace), and one savepoint, which a refused comment rolls back."""
     article = ArticleFactory()
     with CaptureQueriesContext(connection) as queries:
         post_comment(article, comment="Read first, then written.")
@@ -360,8 +360,43 @@ def test_a_posts_write_transaction_holds_only_writes(client, post_comment):
     # The transaction's first statement reads the reader's pace, locking its row.
     begins = next(i for i, sql in enumerate(statements) if '"comments_throttlestate"' in sql)
     inside = " ".join(statements[begins:])
+    # The rules and the newsroom's names may be kept from an earlier post (process_copies).
     for read in ('"comments_moderationrule"', '"comments_spamsignal"', '"auth_user"', "LOWER("):
         assert read not in inside, read
+    for read in ('"comments_spamsignal"', "LOWER("):
         assert read in " ".join(statements[:begins]), read
-    # No look for a free session key either: 32 random characters are.
+    # No look for a free session key, nor for a spent token: the inserts find out.
     assert not any(sql.startswith("SELECT 1") and "django_session" in sql for sql in statements)
+    assert not any('"comments_spentformtoken"' in sql for sql in statements[:begins])
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rules_and_the_newsrooms_names_are_read_once_and_again_when_they_change(
+    client, post_comment, django_user_model
+):
+    """Every post is checked against the moderators' rules and the staff's names, kept in the
+    worker between posts: a new rule, or a new member of staff, counts from the next post."""
+    from comments.models import ModerationRule
+
+    article = ArticleFactory()
+    post_comment(article, comment="The first comment of the day.")
+    with CaptureQueriesContext(connection) as queries:
+        post_comment(article, comment="A second, with nothing new to read.")
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"comments_moderationrule"' not in read and '"auth_user"' not in read
+
+    ModerationRule.objects.create(kind="blocked_word", value="casino")
+    post_comment(article, comment="Visit my casino today")
+    assert Comment.objects.get(body="Visit my casino today").status == Comment.Status.SPAM
+
+    django_user_model.objects.create_user(
+        "jeditor", first_name="Jane", last_name="Editor", is_staff=True
+    )
+    post_comment(article, comment="Trust me.", name="Jane Editor", email="fake@example.org")
+    held = Comment.objects.get(body="Trust me.")
+    assert held.held_reason == HoldReason.IMPERSONATION
+
+    ModerationRule.objects.all().delete()
+    post_comment(article, comment="The casino by the harbour closed.")
+    assert Comment.objects.get(body__startswith="The casino").status == Comment.Status.PENDING
