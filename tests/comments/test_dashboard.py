@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -17,6 +18,15 @@ from tests.factories import ArticleFactory, CommentFactory
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/comment/"
 SVG = "/admin/comments/comment/moderation-picture.svg"
+
+
+@pytest.fixture(autouse=True)
+def midday():
+    """Today's comments in `month` are hours old: at midday they are today's, whatever the hour
+    the tests run (after midnight they were yesterday's, and the tests failed)."""
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 def arrived(days_ago: float, status=Comment.Status.PENDING, article=None) -> Comment:
