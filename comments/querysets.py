@@ -76,7 +76,10 @@ class CommentQuerySet(models.QuerySet):
             .filter(email_lower__in=wanted)
             .values_list("email_lower", "status")
             .annotate(total=Count("*"))  # not the key: the index alone answers
-            .order_by()
+            # The index's own order: PostgreSQL counts each commenter's entries as it reads
+            # them, instead of hashing every entry (a regular has thousands: 20 -> 9 ms for a
+            # queue page of them at 1M comments, #8).
+            .order_by("email_lower", "status")
         )
 
     def reported(self):

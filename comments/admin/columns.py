@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from .. import learning
+from ..history import decided_histories
 from ..models import Comment, HoldReason
 
 
@@ -51,9 +52,7 @@ class QueueColumns:
         """Who wrote it, and what became of what they wrote here before."""
         history = getattr(comment, "author_history", None)
         if history is None:  # a single comment's page, or Django's own rows
-            history = Comment.objects.history_by_email([comment.email]).get(
-                comment.email.strip().lower(), {}
-            )
+            history = decided_histories([comment.email]).get(comment.email.strip().lower(), {})
         return _html(
             '<span class="commenter-name">{}</span>{}<br><span class="commenter-detail">{}'
             '</span><br><span class="commenter-detail">{}</span><br>'

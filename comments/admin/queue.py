@@ -9,7 +9,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .. import learning, services
+from .. import history, learning, services
 from ..forms import ModerationForm
 from ..models import Comment, CommentReport, ModerationRule
 from ..querysets import StatusCount
@@ -203,7 +203,7 @@ class CommentAdmin(QueueColumns, ModerationPages, admin.ModelAdmin):
 
             def get_results(self, request):
                 super().get_results(request)
-                # Each commenter's history, for the whole page in one query.
+                # Each commenter's history, for the whole page: kept, or counted in one query.
                 rows = list(self.result_list)
                 # The reasons readers reported them for, read for the rows whose reports wait
                 # for an answer: on most pages none, and no query.
@@ -211,7 +211,7 @@ class CommentAdmin(QueueColumns, ModerationPages, admin.ModelAdmin):
                     [row for row in rows if row.report_count and not row.reports_dismissed],
                     Prefetch("reports", queryset=REPORT_REASONS),
                 )
-                histories = Comment.objects.history_by_email([row.email for row in rows])
+                histories = history.decided_histories([row.email for row in rows])
                 for row in rows:
                     row.author_history = histories.get(row.email.strip().lower(), {})
                 self.result_list = rows

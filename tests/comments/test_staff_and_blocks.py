@@ -141,3 +141,40 @@ def test_the_queue_shows_each_commenters_history_here(moderator_client, article)
     html = moderator_client.get(f"{QUEUE}?status__exact=pending").content.decode()
     assert "2 approved · 1 rejected · 1 spam" in html
     assert "nothing decided yet" in html
+
+
+def test_a_commenters_history_is_kept_between_pages_and_changes_with_each_decision(
+    moderator_client, article, django_assert_num_queries
+):
+    """Counting a regular's thousands of comments for every page was the queue's largest cost
+    at scale (#8): the line is kept, and a decision on one of their comments, an undo or a
+    deletion shows on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comments import services
+
+    def history_line():
+        with CaptureQueriesContext(connection) as queries:
+            html = moderator_client.get(f"{QUEUE}?status__exact=pending").content.decode()
+        counted = any("LOWER(" in query["sql"] for query in queries.captured_queries)
+        return html.split('class="commenter-history">')[1].split("<")[0], counted
+
+    approved = CommentFactory(article=article, email="regular@example.org", status="approved")
+    CommentFactory(article=article, email="regular@example.org", status="approved")
+    waiting = CommentFactory(article=article, email="regular@example.org", status="pending")
+    assert history_line() == ("2 approved", True)
+    assert history_line() == ("2 approved", False)
+    # A new comment waiting for moderation is not part of the line: it stays kept.
+    CommentFactory(article=article, email="Regular@Example.org", status="pending")
+    assert history_line() == ("2 approved", False)
+
+    moderator = moderator_client.session["_auth_user_id"]
+    decision = services.comment_moderate(
+        comment=waiting, to_status="spam", moderator=get_user_model().objects.get(pk=moderator)
+    )
+    assert history_line() == ("2 approved · 1 spam", True)
+    services.decision_undo(decision=decision, moderator=decision.moderator)
+    assert history_line() == ("2 approved", True)
+    approved.delete()
+    assert history_line() == ("1 approved", True)
