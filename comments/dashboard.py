@@ -7,10 +7,11 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from newsportal.cache_or_nothing import cached, keep
 
 from . import learning
 from .models import Comment, ModerationDecision
@@ -98,7 +99,7 @@ class Picture:
 def moderation_picture(now=None) -> Picture:
     """The last 30 days, kept for a minute (the queue opens on it: it costs its queries once a
     minute, not on every opening)."""
-    if now is None and (kept := cache.get(CACHE_KEY)) is not None:
+    if now is None and (kept := cached(CACHE_KEY)) is not None:
         return kept
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -137,7 +138,7 @@ def moderation_picture(now=None) -> Picture:
         record=learning.record(DAYS),
         made_at=now,
     )
-    cache.set(CACHE_KEY, picture, CACHE_SECONDS)
+    keep(CACHE_KEY, picture, CACHE_SECONDS)
     return picture
 
 

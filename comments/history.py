@@ -10,6 +10,7 @@ A new comment waiting for moderation changes nothing here, and costs no cache wr
 The spam filter reads the history with pending comments, from the database (learning.py).
 """
 
+import contextlib
 import hashlib
 
 from django.core.cache import cache
@@ -32,7 +33,10 @@ def decided_histories(emails) -> dict[str, dict[str, int]]:
     `emails`: from the cache, and one query for those it does not hold."""
     keys = {email.strip().lower(): None for email in emails if email}
     keys = {email: _key(email) for email in keys}
-    kept = cache.get_many(keys.values())
+    try:
+        kept = cache.get_many(keys.values())
+    except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
+        kept = {}
     missing = [email for email, key in keys.items() if key not in kept]
     if missing:
         counted = Comment.objects.history_by_email(missing)
@@ -44,7 +48,8 @@ def decided_histories(emails) -> dict[str, dict[str, int]]:
             }
             for email in missing
         }
-        cache.set_many(fresh, KEPT_SECONDS)
+        with contextlib.suppress(Exception):  # a cache that is down keeps nothing
+            cache.set_many(fresh, KEPT_SECONDS)
         kept |= fresh
     return {email: kept[key] for email, key in keys.items()}
 
@@ -53,7 +58,8 @@ def forget(email: str) -> None:
     """Drop the commenter's line: now, for this transaction's own reads, and once committed,
     for a page that counted it meanwhile."""
     key = _key(email.strip().lower())
-    cache.delete(key)
+    with contextlib.suppress(Exception):  # a cache that is down keeps nothing to drop
+        cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+
+from newsportal.cache_or_nothing import cached, keep
 
 # Counting comments of one status reads one index entry each: at a million comments the
 # approved ones alone take ~60 ms to count, on every opening of the moderation queue (#8).
@@ -152,10 +153,10 @@ class CommentQuerySet(models.QuerySet):
         connection = connections[self.db]
         if connection.vendor != "postgresql":
             return {}
-        if (kept := cache.get(ESTIMATES_CACHE_KEY)) is not None:
+        if (kept := cached(ESTIMATES_CACHE_KEY)) is not None:
             return kept
         estimates = self._read_estimated_status_counts(connection)
-        cache.set(ESTIMATES_CACHE_KEY, estimates, ESTIMATES_CACHE_SECONDS)
+        keep(ESTIMATES_CACHE_KEY, estimates, ESTIMATES_CACHE_SECONDS)
         return estimates
 
     def _read_estimated_status_counts(self, connection) -> dict[str, int]:

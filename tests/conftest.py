@@ -70,7 +70,7 @@ def cache_down(monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("the cache is down")
 
-    for method in ("get", "get_many", "set", "set_many", "add"):
+    for method in ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr"):
         monkeypatch.setattr(cache, method, broken)
 
 

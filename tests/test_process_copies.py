@@ -76,3 +76,23 @@ def test_insert_unless_present_says_whether_it_inserted():
     assert insert_unless_present(SpentFormToken, nonce="abc", expires_at=expires, comment_id=None)
     assert not insert_unless_present(SpentFormToken, nonce="abc", expires_at=expires)
     assert SpentFormToken.objects.get().expires_at == expires
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_cache_down_the_table_is_read_every_time(cache_down):
+    rules, reads = reading_rules()
+    ModerationRule.objects.create(kind="blocked_word", value="casino")
+    assert rules.get() == ["casino"] and rules.get() == ["casino"]
+    assert len(reads) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_is_read_again_after_its_longest_keep(monkeypatch):
+    """A change whose new token never reached the cache (it was down) is seen in the end."""
+    from newsportal import process_copies
+
+    rules, reads = reading_rules()
+    rules.get()
+    monkeypatch.setattr(process_copies, "MAX_SECONDS", 0)
+    rules.get()
+    assert len(reads) == 2

@@ -1,7 +1,6 @@
 """The moderation pages beside the queue: the 30-day picture, the spam filter, undo."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import SafeString
 
+from newsportal.cache_or_nothing import cached, keep
 from newsportal.params import whole_number
 
 from .. import dashboard, learning, services
@@ -48,7 +48,7 @@ class ModerationPages:
         time (#8)."""
         picture = dashboard.moderation_picture()
         key = f"{dashboard.CACHE_KEY}:html:{picture.made_at.timestamp()}"
-        if (kept := cache.get(key)) is None:
+        if (kept := cached(key)) is None:
             kept = render_to_string(
                 "admin/comments/comment/picture.html",
                 {
@@ -67,7 +67,7 @@ class ModerationPages:
                     ],
                 },
             )
-            cache.set(key, kept, dashboard.CACHE_SECONDS)
+            keep(key, kept, dashboard.CACHE_SECONDS)
         return SafeString(kept)
 
     def picture_view(self, request):

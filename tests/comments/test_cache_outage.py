@@ -38,3 +38,19 @@ def test_the_rate_limit_holds_while_the_cache_is_down(cache_down, article, post_
     refused = post_comment(article, comment="One too many")
     assert "faster than we can read" in refused.content.decode()
     assert Comment.objects.count() == 2
+
+
+def test_the_moderation_queue_opens_and_works_while_the_cache_is_down(cache_down, moderator_client):
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(status=Comment.Status.PENDING, body="Waiting through the outage")
+    queue = moderator_client.get("/admin/comments/comment/?status__exact=pending")
+    assert queue.status_code == 200
+    assert "Waiting through the outage" in queue.content.decode()
+    approved = moderator_client.post(
+        "/admin/comments/comment/?status__exact=pending",
+        {"action": "approve_selected", "_selected_action": [comment.pk]},
+    )
+    assert approved.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
