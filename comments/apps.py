@@ -7,6 +7,6 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         # Connect their receivers in every process, a manage.py command's too: the front-cache
-        # purges, the copies of the rules and staff names each worker keeps, the commenters'
+        # purges, the copy of the rules and staff names each worker keeps, the commenters'
         # histories kept in the cache.
-        from . import history, identity, moderation, purging  # noqa: F401
+        from . import history, moderation, purging  # noqa: F401

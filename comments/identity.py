@@ -5,12 +5,7 @@ import re
 import unicodedata
 
 from anyascii import anyascii
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
-from newsportal.process_copies import ProcessCopy
 
 # After transliteration, what is still easy to pass off as another letter.
 _LOOK_ALIKE_DIGITS = str.maketrans({"0": "o", "1": "l", "i": "l", "3": "e", "5": "s"})
@@ -35,7 +30,7 @@ def skeleton(name: str) -> str:
     return _NOT_A_LETTER.sub("", folded).translate(_LOOK_ALIKE_DIGITS)
 
 
-def _staff_skeletons() -> dict[str, str]:
+def staff_skeletons() -> dict[str, str]:
     """Each active staff member's name and username as skeletons, to the name they go by."""
     staff = get_user_model().objects.filter(is_staff=True, is_active=True)
     skeletons = {}
@@ -46,18 +41,10 @@ def _staff_skeletons() -> dict[str, str]:
     return skeletons
 
 
-# Every guest's post is checked against the newsroom's names; they change when staff do.
-STAFF_SKELETONS = ProcessCopy("comments.staff-skeletons", _staff_skeletons)
-
-
-@receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
-def staff_changed(**kwargs):
-    STAFF_SKELETONS.changed()
-
-
-def impersonated_staff(name: str) -> str | None:
-    """The staff member a guest's `name` passes for, if any."""
+def impersonated_staff(name: str, skeletons: dict[str, str] | None = None) -> str | None:
+    """The staff member a guest's `name` passes for, if any; `skeletons` as staff_skeletons()
+    gives them (moderation.py keeps a copy)."""
     wanted = skeleton(name)
     if not wanted:
         return None
-    return STAFF_SKELETONS.get().get(wanted)
+    return (staff_skeletons() if skeletons is None else skeletons).get(wanted)

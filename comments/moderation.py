@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -34,13 +35,19 @@ class Verdict:
     signals: tuple[str, ...] = ()
 
 
-# Every post is checked against every rule; moderators add one a few times a day.
-RULES = ProcessCopy("comments.moderation-rules", lambda: list(ModerationRule.objects.all()))
+def _policy_tables() -> tuple[list[ModerationRule], dict[str, str]]:
+    return list(ModerationRule.objects.all()), identity.staff_skeletons()
+
+
+# Every post is checked against the moderators' rules and the newsroom's names, which change a
+# few times a day: kept in each worker, one cache read a post (process_copies.py).
+POLICY_TABLES = ProcessCopy("comments.moderation-policy", _policy_tables)
 
 
 @receiver([post_save, post_delete], sender=ModerationRule)
-def rules_changed(**kwargs):
-    RULES.changed()
+@receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
+def policy_tables_changed(**kwargs):
+    POLICY_TABLES.changed()
 
 
 def article_mode(article: Article) -> str:
@@ -142,16 +149,17 @@ def assess(
 def _verdict(*, article, name, email, url, body, ip, author_comment_ids, likelihood) -> Verdict:
     # The moderators' own rules first, then the filter: sure enough, it sends to spam; less
     # sure, it holds, whatever the article's mode would have done.
+    rules, staff = POLICY_TABLES.get()
     verdicts = [
         verdict
-        for rule in RULES.get()
+        for rule in rules
         if (verdict := _rule_verdict(rule, name=name, email=email, url=url, body=body, ip=ip))
     ]
     # A blocking rule wins over a holding one.
     for verdict in verdicts:
         if verdict.status == Comment.Status.SPAM:
             return verdict
-    if staff_name := identity.impersonated_staff(name):
+    if staff_name := identity.impersonated_staff(name, staff):
         return Verdict(Comment.Status.PENDING, HoldReason.IMPERSONATION, f"passes for {staff_name}")
     likely = likelihood is not None and likelihood >= setting("COMMENTS_SPAM_HOLD_LIKELIHOOD")
     if likely and likelihood >= setting("COMMENTS_SPAM_LIKELIHOOD"):
