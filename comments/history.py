@@ -10,13 +10,13 @@ A new comment waiting for moderation changes nothing here, and costs no cache wr
 The spam filter reads the history with pending comments, from the database (learning.py).
 """
 
-import contextlib
 import hashlib
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from newsportal.cache_or_nothing import cached_many, drop, keep_many
 
 from .models import Comment
 
@@ -31,12 +31,8 @@ def _key(email: str) -> str:
 def decided_histories(emails) -> dict[str, dict[str, int]]:
     """{e-mail, lower-cased: {decided status: comments}} for the commenters writing as
     `emails`: from the cache, and one query for those it does not hold."""
-    keys = {email.strip().lower(): None for email in emails if email}
-    keys = {email: _key(email) for email in keys}
-    try:
-        kept = cache.get_many(keys.values())
-    except Exception:  # noqa: BLE001 - a cache that is down is an empty cache
-        kept = {}
+    keys = {email: _key(email) for email in {email.strip().lower() for email in emails if email}}
+    kept = cached_many(keys.values())
     missing = [email for email, key in keys.items() if key not in kept]
     if missing:
         counted = Comment.objects.history_by_email(missing)
@@ -48,8 +44,7 @@ def decided_histories(emails) -> dict[str, dict[str, int]]:
             }
             for email in missing
         }
-        with contextlib.suppress(Exception):  # a cache that is down keeps nothing
-            cache.set_many(fresh, KEPT_SECONDS)
+        keep_many(fresh, KEPT_SECONDS)
         kept |= fresh
     return {email: kept[key] for email, key in keys.items()}
 
@@ -58,9 +53,8 @@ def forget(email: str) -> None:
     """Drop the commenter's line: now, for this transaction's own reads, and once committed,
     for a page that counted it meanwhile."""
     key = _key(email.strip().lower())
-    with contextlib.suppress(Exception):  # a cache that is down keeps nothing to drop
-        cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    drop(key)
+    transaction.on_commit(lambda: drop(key))
 
 
 @receiver(post_save, sender=Comment)

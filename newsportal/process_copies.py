@@ -20,6 +20,8 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from .cache_or_nothing import keep
+
 MAX_SECONDS = 300
 
 
@@ -56,6 +58,4 @@ class ProcessCopy[T]:
     def changed(self) -> None:
         """The table changed (in the current transaction, if any): every copy is dropped once
         the change is committed."""
-        transaction.on_commit(
-            lambda: cache.set(self.key, secrets.token_hex(8), timeout=None), robust=True
-        )
+        transaction.on_commit(lambda: keep(self.key, secrets.token_hex(8), None))
